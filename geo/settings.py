@@ -1,0 +1,52 @@
+"""Every setting in one declarative table: name, environment variable, default, help.
+
+README's "Settings" section documents each entry (a test checks it).
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import ConfigurationError
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    env: str
+    default: str
+    help: str
+
+
+SETTINGS = (
+    Setting("db", "EVENT_ATLAS_DB", str(REPO_ROOT / "data" / "events.db"),
+            "SQLite event store the app and every CLI use (overridden by --db)."),
+    Setting("gazetteer", "EVENT_ATLAS_GAZETTEER", str(REPO_ROOT / "data" / "cache" / "gazetteer.sqlite"),
+            "Compiled offline gazetteer index; built on first use from the GeoNames packages."),
+    Setting("articles", "EVENT_ATLAS_ARTICLES", str(REPO_ROOT / "data" / "articles"),
+            "Folder of bundled articles the app ingests when the store is missing."),
+    Setting("online", "EVENT_ATLAS_ONLINE", "0",
+            "1 to let geopy's online geocoder fill gaps of the offline gazetteer (cached, 1 request/s)."),
+    Setting("geocoder", "EVENT_ATLAS_GEOCODER", "nominatim",
+            "geopy service name of the online geocoder (e.g. nominatim, photon)."),
+    Setting("user_agent", "EVENT_ATLAS_USER_AGENT", "event-atlas/0.1 (+https://github.com/event-atlas)",
+            "User agent sent to the online geocoder (Nominatim's policy requires an identifying one)."),
+)
+_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+def get(name: str) -> str:
+    """The value of setting `name`: its environment variable if set, else the default."""
+    try:
+        s = _BY_NAME[name]
+    except KeyError:
+        raise ConfigurationError(f"unknown setting {name!r}; known: {', '.join(_BY_NAME)}") from None
+    return os.environ.get(s.env) or s.default
+
+
+def db_path(override: str | os.PathLike | None = None) -> Path:
+    """Store path: explicit override (--db), else EVENT_ATLAS_DB, else data/events.db."""
+    return Path(override) if override else Path(get("db"))

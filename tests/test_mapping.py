@@ -1,0 +1,216 @@
+"""The event map: markers, popups, border line, and escaping of untrusted article text."""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from html.parser import HTMLParser
+
+import folium
+import pandas as pd
+import pytest
+
+from geo.assets import localize_map, remote_asset_urls
+from geo.errors import ConfigurationError
+from geo.mapping import (
+    BORDER_COLOUR,
+    MAP_BACKGROUND,
+    TYPE_COLOURS,
+    TYPE_LABELS,
+    build_event_map,
+    event_popup_html,
+    safe_http_url,
+)
+from geo.model import EVENT_TYPES
+
+SCRIPT = "<script>alert(1)</script>"
+IMG = "<img src=x onerror=alert(1)>"
+JINJA = "{{ 'pw' ~ 'ned' }}"  # renders as "pwned" if anything evaluates it as Jinja
+BORDER = {"type": "MultiLineString", "coordinates": [[[30.0, 50.0], [31.5, 50.5]], [[32.0, 51.0], [33.0, 51.25]]]}
+
+
+def _event(**kw) -> dict:
+    row = dict(
+        event_type="strike", sub_type="missile", place="Kharkiv", precision="place", lat=49.99, lon=36.23,
+        date="2024-05-01", claimed_by="army", verified=False, evidence="A missile hit the city.",
+        title="Report", url="https://news.example/a?x=1&y=2", border_distance_km=31.46,
+        article_id="a1", event_id="e1",
+    )
+    row.update(kw)
+    return row
+
+
+def _render(events: list[dict], **kw) -> str:
+    return build_event_map(pd.DataFrame(events), **kw).get_root().render()
+
+
+def _js_strings(html: str, pattern: str) -> list[str]:
+    """Decode the JSON string literals our markers emit (what the browser will see)."""
+    return [json.loads(s) for s in re.findall(pattern + r'("(?:[^"\\]|\\.)*")', html)]
+
+
+def _popups(html: str) -> list[str]:
+    return _js_strings(html, r"_popup\.innerHTML = ")
+
+
+def _tooltips(html: str) -> list[str]:
+    return _js_strings(html, r"\.bindTooltip\(")
+
+
+class _Tags(HTMLParser):
+    """Collects tags, attributes and text as a browser's parser would see them."""
+
+    def __init__(self, markup: str):
+        super().__init__()
+        self.tags, self.attrs, self.text = [], [], []
+        self.feed(markup)
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        self.attrs += attrs
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def _assert_inert(markup: str) -> _Tags:
+    parsed = _Tags(markup)
+    assert set(parsed.tags) <= {"div", "span", "b", "blockquote", "a"}
+    assert not [name for name, _ in parsed.attrs if name.startswith("on")]
+    assert all(v.startswith(("http://", "https://")) for k, v in parsed.attrs if k == "href")
+    return parsed
+
+
+def test_every_event_type_has_a_distinct_colour_and_label():
+    assert set(TYPE_COLOURS) == set(TYPE_LABELS) == set(EVENT_TYPES)
+    assert len(set(TYPE_COLOURS.values())) == len(EVENT_TYPES)
+    assert BORDER_COLOUR not in TYPE_COLOURS.values()
+
+
+def test_one_circle_marker_per_located_event():
+    events = [_event(event_type=t, lat=48 + i, lon=30 + i) for i, t in enumerate(EVENT_TYPES)]
+    events += [_event(lat=None), _event(lon=float("nan")), _event(lat=95.0), _event(event_type="rumour")]
+    html = _render(events)
+    assert html.count("L.circleMarker(") == len(EVENT_TYPES) + 1
+    assert len(_popups(html)) == len(_tooltips(html)) == len(EVENT_TYPES) + 1
+    assert '"Strike (1)"' in html and '"Other (1)"' in html  # layer control, with counts
+    assert "L.control.layers(" in html
+
+
+def test_sparse_columns_and_empty_frames():
+    html = _render([{"lat": 50.0, "lon": 30.0}, {"lat": 51.0, "lon": 31.0, "event_type": None}])
+    assert html.count("L.circleMarker(") == 2
+    empty = build_event_map(pd.DataFrame(columns=["lat", "lon"])).get_root().render()
+    assert "L.circleMarker(" not in empty and "fitBounds" not in empty
+
+
+def test_popup_card_shows_the_event_fields():
+    card = event_popup_html(pd.Series(_event()))
+    text = " ".join(_assert_inert(card).text)
+    for expected in ("Strike", "missile", "Kharkiv", "(place)", "2024-05-01", "Claimed by army",
+                     "unverified", "A missile hit the city.", "Report", "31.5 km from the border"):
+        assert expected in text
+    assert 'href="https://news.example/a?x=1&amp;y=2"' in card and 'rel="noopener noreferrer"' in card
+
+
+def test_article_text_is_escaped_in_the_rendered_map():
+    hostile = dict(evidence=SCRIPT, title=IMG, place=SCRIPT + IMG, claimed_by=IMG, sub_type=SCRIPT, precision=IMG)
+    html = _render([_event(**hostile)])
+    assert "alert(1)" in html  # the text is there ...
+    for raw in ("<script>alert", "<img", "<b>Strike"):  # ... but never as raw markup
+        assert raw not in html
+    popup, tooltip = _popups(html)[0], _tooltips(html)[0]
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in popup
+    assert "&lt;img src=x onerror=alert(1)&gt;" in popup and "&lt;img" in tooltip
+    for markup in (popup, tooltip):
+        parsed = _assert_inert(markup)
+        assert SCRIPT in "".join(parsed.text) or IMG in "".join(parsed.text)
+
+
+@pytest.mark.parametrize(
+    "url", ["javascript:alert(1)", " JaVaScRiPt:alert(1)", "java\tscript:alert(1)", "data:text/html,x", "//evil.example/x", "/relative"]
+)
+def test_only_http_urls_become_links(url):
+    assert safe_http_url(url) is None
+    popup = _popups(_render([_event(url=url, title="Headline")]))[0]
+    assert "<a" not in popup and "javascript" not in popup.lower()
+    assert "Headline" in popup  # the title is still shown, as text
+
+
+def test_js_and_jinja_metacharacters_stay_text():
+    evidence = "${alert(1)} `tick` back\\slash " + JINJA + " {% if true %}x{% endif %}"
+    html = _render([_event(evidence=evidence, place=JINJA)])
+    assert "pwned" not in html  # not evaluated by branca's re-rendering
+    assert "${" not in html and "`tick`" not in html
+    assert evidence in "".join(_assert_inert(_popups(html)[0]).text)
+
+
+def test_popup_card_is_safe_inside_folium_popup_too():
+    m = folium.Map()
+    card = event_popup_html(_event(evidence="${alert(1)} `x` " + JINJA + SCRIPT))
+    folium.CircleMarker([50, 30], popup=folium.Popup(card, parse_html=False)).add_to(m)
+    html = m.get_root().render()
+    assert "pwned" not in html and "${" not in html and "<script>alert" not in html
+
+
+def test_border_is_drawn_as_a_red_line_in_lat_lon_order():
+    html = _render([_event()], border=BORDER)
+    assert "L.polyline(" in html and f'"color": "{BORDER_COLOUR}"' in html
+    assert "[[[50.0, 30.0], [50.5, 31.5]], [[51.0, 32.0], [51.25, 33.0]]]" in html
+    feature = {"type": "Feature", "properties": {}, "geometry": {"type": "LineString", "coordinates": [[30, 50], [31, 51]]}}
+    assert "[[[50.0, 30.0], [51.0, 31.0]]]" in _render([], border=feature)
+    with pytest.raises(ConfigurationError):
+        build_event_map(pd.DataFrame(), border={"type": "Point", "coordinates": [30, 50]})
+
+
+def test_view_fits_the_events_unless_told_otherwise():
+    html = _render([_event(lat=48.0, lon=30.0), _event(lat=50.0, lon=35.0)])
+    assert re.search(r"fitBounds\(\s*\[\[48\.0, 30\.0\], \[50\.0, 35\.0\]\]", html)
+    fixed = _render([_event()], center=(49.0, 32.0), zoom=6)
+    assert "fitBounds" not in fixed and "[49.0, 32.0]" in fixed
+
+
+def test_neutral_background_and_optional_tiles():
+    m = build_event_map(pd.DataFrame([_event()]), tiles=None)
+    html = m.get_root().render()
+    assert f"#{m.get_name()} {{ background: {MAP_BACKGROUND}; }}" in html
+    assert "L.tileLayer(" not in html
+
+
+def test_localized_event_map_needs_no_internet():
+    m = localize_map(build_event_map(pd.DataFrame([_event()]), border=BORDER))
+    assert remote_asset_urls(m) == []
+
+
+def test_two_thousand_markers():
+    events = pd.DataFrame([_event(lat=45 + (i % 100) / 20, lon=30 + i // 100 / 5, event_id=f"e{i}") for i in range(2000)])
+    assert build_event_map(events).get_root().render().count("L.circleMarker(") == 2000
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="node not installed")
+def test_rendered_script_runs_and_yields_the_escaped_cards(tmp_path):
+    """Run the map's inline scripts in node against a stub Leaflet: no syntax error, no
+    alert(), and each popup's innerHTML is exactly event_popup_html(row)."""
+    rows = [_event(evidence="${alert(1)} `x` \\u " + SCRIPT, title=IMG), _event(event_type="diplomacy", place=JINJA)]
+    html = _render(rows, border=BORDER)
+    scripts = re.findall(r"<script>(.*?)</script>", html, flags=re.S)
+    harness = """
+        const alerts = [], popups = [];
+        globalThis.alert = (x) => alerts.push(x);
+        const stub = new Proxy(function () {}, {
+            get: (t, p) => (p === Symbol.toPrimitive ? () => "" : stub),
+            apply: () => stub, construct: () => stub,
+        });
+        globalThis.L = globalThis.$ = stub;
+        globalThis.document = { createElement: () => { const el = {}; popups.push(el); return el; } };
+    """ + "\n;\n".join(scripts) + """
+        console.log(JSON.stringify({ alerts, popups: popups.map((p) => p.innerHTML) }));
+    """
+    path = tmp_path / "map.js"
+    path.write_text(harness, encoding="utf-8")
+    out = subprocess.run(["node", str(path)], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    result = json.loads(out.stdout)
+    assert result["alerts"] == []
+    assert sorted(result["popups"]) == sorted(event_popup_html(r) for r in rows)
