@@ -57,7 +57,7 @@ _LIBS: dict[str, tuple[str, tuple[str, ...]]] = {
 LOCAL_ASSETS: dict[str, str] = {
     "leaflet": "leaflet/leaflet.js",
     "leaflet_css": "leaflet/leaflet.css",
-    "jquery": "jquery/jquery.min.js",  # needed: folium popups are built with $(`...`)
+    "jquery": "jquery/jquery.min.js",  # folium.Popup builds its content with $(`...`)
     "bootstrap": "bootstrap/js/bootstrap.bundle.min.js",
     "bootstrap_css": "bootstrap/css/bootstrap.min.css",
     "awesome_markers_font_css": "font-awesome/css/all.min.css",

@@ -79,6 +79,9 @@ _RHO_MIN = _B * _B / _A  # smallest normal radius of curvature (meridian at the 
 # Beyond ~0.9 pi the comparison bounds blow up (conjugate points); such points are brute-forced.
 _REACH_LIMIT = 0.9 * math.pi * _B
 _CHORD_LIMIT = 2 * _RHO_MIN * math.sin(0.45 * math.pi)
+_STRETCH = np.array([1.0, 1.0, _A / _B])  # ellipsoid -> sphere of radius a
+_CLUSTER = 8  # segments per bounding sphere on the far-point path
+_PLANE_MAX_SCALE = 1.02  # beyond this AEQD stretch the plane's band is too wide to be selective
 _PLANAR_SLACK = 0.05  # km: planar straight segment vs. the image of an <= 11 km segment
 _CHUNK = 16_384  # points per batch: bounds memory of the (point, segment) pair arrays
 _MAX_PAIRS = 2_000_000
@@ -302,6 +305,27 @@ def _group_starts(owner: np.ndarray) -> np.ndarray:
 
 
 @dataclass(frozen=True)
+class _Chords:
+    """Segments as straight 3D chords in one Cartesian space, ready for point-to-chord distances."""
+
+    a: np.ndarray  # (S, 3) first end
+    ab: np.ndarray  # (S, 3) end minus start
+    inv_len2: np.ndarray  # 1/|ab|**2, 0 for degenerate segments
+
+    @classmethod
+    def between(cls, start: np.ndarray, end: np.ndarray) -> _Chords:
+        ab = end - start
+        len2 = np.einsum("ij,ij->i", ab, ab)
+        return cls(start, ab, np.divide(1.0, len2, out=np.zeros_like(len2), where=len2 > 0))
+
+    def distance(self, p: np.ndarray, seg: np.ndarray) -> np.ndarray:
+        ap = p - self.a[seg]
+        ab = self.ab[seg]
+        t = np.clip(np.einsum("ij,ij->i", ap, ab) * self.inv_len2[seg], 0.0, 1.0)
+        return np.linalg.norm(ap - t[:, None] * ab, axis=1)
+
+
+@dataclass(frozen=True)
 class _LineIndex:
     """A densified polyline set with everything the distance kernel needs, built once per line."""
 
@@ -310,10 +334,11 @@ class _LineIndex:
     lat: np.ndarray
     seg_a: np.ndarray  # vertex index of each segment's ends
     seg_b: np.ndarray
-    xyz_a: np.ndarray  # Earth-centred km coordinates of the ends, and the segment vector
-    xyz_ab: np.ndarray
-    inv_len2: np.ndarray  # 1/|AB|**2 (0 for degenerate segments)
-    slack: np.ndarray  # km a 3D chord segment may sit from the real segment (sagitta + margin)
+    ecef: _Chords  # Earth-centred km
+    sphere: _Chords  # the same, z stretched by a/b onto the sphere of radius a
+    slack: np.ndarray  # km a chord may sit from the real (curved) segment: sagitta + margin
+    cluster_centre: np.ndarray  # (C, 3) on the stretched sphere: runs of _CLUSTER segments
+    cluster_radius: np.ndarray  # (C,) km, covering the runs' chords plus slack
     lon0: float  # centre of the indexing AEQD plane
     lat0: float
     radius: float  # km from that centre to the farthest point of the line
@@ -327,40 +352,57 @@ def _build_index(lines) -> _LineIndex:
     seg_a = np.flatnonzero(part[:-1] == part[1:])
     seg_b = seg_a + 1
     xyz = _ecef(lat, lon)
-    xyz_ab = xyz[seg_b] - xyz[seg_a]
-    len2 = np.einsum("ij,ij->i", xyz_ab, xyz_ab)
-    inv_len2 = np.divide(1.0, len2, out=np.zeros_like(len2), where=len2 > 0)
-    slack = len2 / (4 * _RHO_MIN) + 1e-3  # 2x the sagitta L**2/(8 rho), plus a metre
+    ecef = _Chords.between(xyz[seg_a], xyz[seg_b])
+    sphere = _Chords.between(xyz[seg_a] * _STRETCH, xyz[seg_b] * _STRETCH)
+    length = np.linalg.norm(ecef.ab, axis=1)
+    slack = length**2 / (4 * _RHO_MIN) + 1e-3  # 2x the sagitta L**2/(8 rho), plus a metre
+
+    # Bounding spheres around runs of consecutive segments, for points far from the line.
+    run = np.arange(seg_a.size) // _CLUSTER
+    ends_a, ends_b = xyz[seg_a] * _STRETCH, xyz[seg_b] * _STRETCH
+    centre = np.add.reduceat(ends_a + ends_b, np.arange(0, seg_a.size, _CLUSTER)) / (
+        2 * np.bincount(run)[:, None])
+    reach = np.maximum(np.linalg.norm(ends_a - centre[run], axis=1), np.linalg.norm(ends_b - centre[run], axis=1))
+    radius_c = np.maximum.reduceat(reach + slack * _A / _B, np.arange(0, seg_a.size, _CLUSTER))
 
     # Centre the indexing plane on the line; any centre is correct, a central one is tighter.
     mean = xyz.mean(axis=0)
-    lon0 = math.degrees(math.atan2(mean[1], mean[0])) if np.linalg.norm(mean) > 1 else 0.0
-    lat0 = math.degrees(math.atan2(mean[2], math.hypot(mean[0], mean[1]))) if np.linalg.norm(mean) > 1 else 0.0
+    lon0 = math.degrees(math.atan2(mean[1], mean[0]))
+    lat0 = math.degrees(math.atan2(mean[2], math.hypot(mean[0], mean[1])))
     x, y, r = _aeqd(lon0, lat0, lon, lat)
-    radius = float(r.max() + np.sqrt(len2.max(initial=0.0)))
+    radius = float(r.max() + length.max(initial=0.0))
     tree = None
     if radius < 0.5 * math.pi * _B:  # otherwise segments near the plane's antipode would tear
         ends = np.stack([np.c_[x[seg_a], y[seg_a]], np.c_[x[seg_b], y[seg_b]]], axis=1)
         tree = shapely.STRtree(shapely.linestrings(ends))
-    return _LineIndex(dense, lon, lat, seg_a, seg_b, xyz[seg_a], xyz_ab, inv_len2, slack,
+    return _LineIndex(dense, lon, lat, seg_a, seg_b, ecef, sphere, slack, centre, radius_c,
                       lon0, lat0, radius, tree)
 
 
-def _chord(ix: _LineIndex, p: np.ndarray, seg: np.ndarray) -> np.ndarray:
-    """3D distance from Earth-centred points p to the straight chords of segments seg."""
-    ap = p - ix.xyz_a[seg]
-    ab = ix.xyz_ab[seg]
-    t = np.clip(np.einsum("ij,ij->i", ap, ab) * ix.inv_len2[seg], 0.0, 1.0)
-    return np.linalg.norm(ap - t[:, None] * ab, axis=1)
+def _bounds(ix: _LineIndex, p: np.ndarray, seg: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Rigorous lower and upper bounds (km) on the geodesic distance from points p to segments seg.
+
+    Two pairs of bounds, each tight where the other is loose:
+    - chord c <= s <= Schur's 2 rho asin(c / 2 rho): slack ~c**3/(24 rho**2), best below ~1,800 km;
+    - stretching z by a/b maps the ellipsoid onto a sphere of radius a and lengthens any curve by
+      1 to a/b, so b*theta <= s <= a*theta with theta the angle there: slack 0.34 %, best beyond.
+    """
+    slack = ix.slack[seg]
+    chord = ix.ecef.distance(p, seg)
+    stretched = ix.sphere.distance(p * _STRETCH, seg)
+    lower_angle = 2 * np.arcsin(np.clip((stretched - slack * _A / _B) / (2 * _A), 0.0, 1.0))
+    upper_angle = 2 * np.arcsin(np.minimum((stretched + slack * _A / _B) / (2 * _A), 1.0))
+    lower = np.maximum(chord - slack, _B * lower_angle)
+    upper = np.minimum(_geodesic_upper(chord + slack), _A * upper_angle)
+    return lower, upper
 
 
 def _refine(ix: _LineIndex, lat, lon, p, pt, seg) -> np.ndarray:
     """Exact distance per point, given candidate (point, segment) pairs sorted by point."""
-    chord = _chord(ix, p[pt], seg)
-    upper = _geodesic_upper(chord + ix.slack[seg])
+    lower, upper = _bounds(ix, p[pt], seg)
     starts = _group_starts(pt)
     best_upper = np.repeat(np.minimum.reduceat(upper, starts), np.diff(np.r_[starts, pt.size]))
-    keep = chord - ix.slack[seg] <= best_upper
+    keep = lower <= best_upper
     pt, seg = pt[keep], seg[keep]
 
     # Consecutive segments share a vertex: project each (point, vertex) pair only once.
@@ -388,11 +430,11 @@ def _distance_chunk(ix: _LineIndex, lat: np.ndarray, lon: np.ndarray) -> np.ndar
         hit_pt, hit_seg = ix.tree.query_nearest(pts, all_matches=False)
         nearest = np.empty(n, dtype=np.intp)
         nearest[hit_pt] = hit_seg
-        # Rigorous upper bound on the true distance, then the widest planar band that can beat it.
-        upper = _geodesic_upper(_chord(ix, p, nearest) + ix.slack[nearest])
+        # An upper bound on the true distance, then the widest planar band that can beat it.
+        upper = _bounds(ix, p, nearest)[1]
         scale = _max_scale(np.minimum(r, ix.radius) + upper)
         band = scale * upper * (1 + 1e-9) + _PLANAR_SLACK
-        far = ~np.isfinite(band)
+        far = ~(scale <= _PLANE_MAX_SCALE)
         near = np.flatnonzero(~far)
         if near.size:
             pt, seg = ix.tree.query(pts[near], predicate="dwithin", distance=band[near])
@@ -402,14 +444,30 @@ def _distance_chunk(ix: _LineIndex, lat: np.ndarray, lon: np.ndarray) -> np.ndar
             order = np.argsort(pt, kind="stable")
             out[near] = _refine(ix, lat[near], lon[near], p[near], pt[order], seg[order])
     far_idx = np.flatnonzero(far)
-    nseg = ix.seg_a.size
-    step = max(1, _MAX_PAIRS // nseg)
-    for start in range(0, far_idx.size, step):  # other side of the globe: every segment competes
+    nclusters = ix.cluster_radius.size
+    step = max(1, _MAX_PAIRS // (nclusters * _CLUSTER))
+    for start in range(0, far_idx.size, step):
         f = far_idx[start:start + step]
-        pt = np.repeat(np.arange(f.size), nseg)
-        seg = np.tile(np.arange(nseg), f.size)
+        pt, seg = _far_candidates(ix, p[f])
         out[f] = _refine(ix, lat[f], lon[f], p[f], pt, seg)
     return out
+
+
+def _far_candidates(ix: _LineIndex, p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(point, segment) pairs for points where one plane distorts too much to be selective.
+
+    Far away every segment is at nearly the same distance, so prune whole runs of segments by
+    their bounding spheres on the stretched sphere (b*theta <= s <= a*theta) before the chords.
+    """
+    gap = np.linalg.norm((p * _STRETCH)[:, None, :] - ix.cluster_centre[None, :, :], axis=2)
+    lower = _B * 2 * np.arcsin(np.clip((gap - ix.cluster_radius) / (2 * _A), 0.0, 1.0))
+    upper = _A * 2 * np.arcsin(np.minimum((gap + ix.cluster_radius) / (2 * _A), 1.0))
+    pt, run = np.nonzero(lower <= upper.min(axis=1, keepdims=True))  # sorted by point
+    first = run * _CLUSTER
+    count = np.minimum(first + _CLUSTER, ix.seg_a.size) - first
+    pt = np.repeat(pt, count)
+    offset = np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count)
+    return pt, np.repeat(first, count) + offset
 
 
 def _distances(ix: _LineIndex, lats, lons) -> np.ndarray:

@@ -107,7 +107,7 @@ def event_popup_html(row: Mapping[str, Any]) -> str:
 
 
 def type_label(event_type: Any) -> str:
-    """Human label for an event type (unknown types are shown as they are, unescaped)."""
+    """Human label for an event type; unknown types come back as-is (raw: escape before use)."""
     if event_type is None:
         return "Event"
     return TYPE_LABELS.get(event_type, str(event_type))

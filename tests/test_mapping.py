@@ -178,6 +178,18 @@ def test_neutral_background_and_optional_tiles():
     assert "L.tileLayer(" not in html
 
 
+def test_through_st_folium(monkeypatch):
+    """What streamlit_folium sends its iframe: background kept, markers and popups intact."""
+    streamlit_folium = pytest.importorskip("streamlit_folium")
+    sent = {}
+    monkeypatch.setattr(streamlit_folium, "_component_func", lambda **kw: sent.update(kw))
+    m = localize_map(build_event_map(pd.DataFrame([_event(evidence=SCRIPT)]), border=BORDER))
+    streamlit_folium.st_folium(m, returned_objects=[])
+    assert f"#map_div {{ background: {MAP_BACKGROUND}; }}" in sent["header"]
+    assert sent["script"].count("L.circleMarker(") == 1 and "<script>alert" not in sent["script"]
+    assert "&lt;script&gt;" in _popups(sent["script"])[0]
+
+
 def test_localized_event_map_needs_no_internet():
     m = localize_map(build_event_map(pd.DataFrame([_event()]), border=BORDER))
     assert remote_asset_urls(m) == []
