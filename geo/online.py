@@ -337,7 +337,7 @@ def make_online_geocoder(
         elif value != default:
             raise ConfigurationError(f"service {service!r} does not take a {name} (got {value!r})")
     if RequestsAdapter.is_available:
-        pass
+        options.setdefault("adapter_factory", _transport_without_retries)
     try:
         geocoder = geocoder_class(**options)
     except (GeopyConfigurationError, TypeError) as error:

@@ -39,6 +39,12 @@ _DEMONYM_COUNTRY = {
     "chinese": "CN", "iranian": "IR", "crimean": "UA", "israeli": "IL", "turkish": "TR",
 }
 _MAX_NGRAM = 4
+_SMALL_PLACE = 5000
+_REGION_AFTER = re.compile(r"^,?\s*(?:in\s+)?(?:the\s+)?[A-Z][\w'’-]+(?:'s)?\s+(?:[A-Z][\w'’-]+\s+)?(?:region|oblast|province|district|territory|krai)\b")
+_PLACE_PREPOSITIONS = {"in", "near", "at", "outside", "around", "from", "to", "into", "towards", "toward",
+                       "over", "across", "between", "through", "via"}
+_SETTLEMENT_WORDS = {"village", "town", "city", "settlement", "hamlet", "port", "suburb", "district",
+                     "region", "municipality", "outskirts", "area"}
 
 
 @dataclass
@@ -151,7 +157,17 @@ class ToponymRecognizer:
         if ent_label in ("DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL", "ORDINAL"):
             return False
         # Capitalised common nouns are only places if spaCy calls them proper nouns.
-        return all(t.pos_ == "PROPN" or t.text == "-" or not t.whitespace_ for t in span)
+        if not all(t.pos_ == "PROPN" or t.text == "-" or not t.whitespace_ for t in span):
+            return False
+        if max(c.population for c in cands) >= _SMALL_PLACE:
+            return True
+        # Hamlets named like words ("War", "Media") need a place cue: "the village of X", "near X".
+        doc = span.doc
+        prev = doc[span.start - 1].lower_ if span.start >= 1 else ""
+        prev2 = doc[span.start - 2].lower_ if span.start >= 2 else ""
+        after = doc[span.end: span.end + 6].text
+        return (prev in _PLACE_PREPOSITIONS or (prev == "of" and prev2 in _SETTLEMENT_WORDS)
+                or bool(_REGION_AFTER.match(after)))
 
     @staticmethod
     def _region_phrase(doc, span) -> bool:
@@ -198,6 +214,10 @@ class ToponymRecognizer:
             for c in t.candidates:
                 if c.feature == "country":
                     counts[c.country_code] = counts.get(c.country_code, 0) + 2
+            regions = {c.country_code for c in t.candidates if c.feature == "region"}
+            if len(regions) == 1 and (t.is_region_phrase or all(c.feature != "city" for c in t.candidates)):
+                cc = regions.pop()
+                counts[cc] = counts.get(cc, 0) + 1
         for tok in doc:
             cc = _DEMONYM_COUNTRY.get(tok.lower_)
             if cc:
@@ -206,6 +226,10 @@ class ToponymRecognizer:
 
     def _adjacent_region(self, doc, t: Toponym) -> list[Place]:
         """Regions named right after the toponym: 'Zolochiv in the Kharkiv region', 'Pokrovsk, Donetsk region'."""
+        before = doc[max(0, t.token_start - 6): t.token_start].text
+        mb = re.search(r"([A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+)?)\s+(?:region\s+|oblast\s+)?(?:town|city|village|port|settlement|district)\s+of\s*$", before)
+        if mb:
+            return list(self.gazetteer.candidates(re.sub(r"^(?:The|In|At|Of)\s+", "", mb.group(1))))
         window = doc[t.token_end: min(len(doc), t.token_end + 8)]
         text = window.text
         m = re.match(r"^\s*(?:,|in|of)?\s*(?:the\s+)?(?:[A-Z]\w+'s\s+)?([A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+)?)\s+(region|oblast|territory|krai|province)",
@@ -231,7 +255,7 @@ class ToponymRecognizer:
                 s += 5 if t.is_region_phrase else 2.5
             elif t.is_region_phrase:
                 s -= 1  # a city name in "X region" still resolves to X's region below
-            s += 1.5 * min(context_cc.get(c.country_code, 0), 4)
+            s += 0.75 * min(context_cc.get(c.country_code, 0), 4)
             if (c.country_code, c.admin1_code) in near_admin:
                 s += 8
             if anchors and c.feature != "country":
@@ -239,11 +263,18 @@ class ToponymRecognizer:
                 s += 3 if d < 100 else 2 if d < 300 else 1 if d < 800 else 0
             # An alias shared by unrelated places ("Sloviansk" is also listed under Nikopol):
             # prefer the entry whose own name is spelled like the text.
-            s += 1.0 * difflib.SequenceMatcher(None, normalize_name(c.name), normalize_name(t.name)).ratio()
+            own, written = normalize_name(c.name), normalize_name(t.name)
+            s += 1.0 if own == written else 0.3 * difflib.SequenceMatcher(None, own, written).ratio()
             if c.source == "supplement":
                 s += 1  # curated entries exist because cities500 lacks them
             if s > best_score:
                 best, best_score = c, s
+        if near_admin and best is not None and (best.country_code, best.admin1_code) not in near_admin:
+            # "Hlyboke in the Kharkiv region" with no Hlyboke there in the gazetteer: the region
+            # is the most specific place the text supports, better than a namesake elsewhere.
+            region = next((c for c in near_regions if c.feature == "region"), None)
+            if region is not None:
+                return region
         if t.is_region_phrase and best is not None and best.feature == "city":
             region = self.gazetteer.region_of(best.country_code, best.admin1_code)
             if region is not None:

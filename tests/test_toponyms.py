@@ -1,0 +1,65 @@
+"""Toponym recognition and resolution, including the known traps (no gold data here)."""
+from __future__ import annotations
+
+import pytest
+
+
+def resolve(extractor, nlp, text):
+    rec = extractor.recognizer
+    doc = nlp(text)
+    return {t.name: t.place for t in rec.resolve(doc, rec.recognize(doc))}
+
+
+@pytest.mark.parametrize("text,name,cc,admin1", [
+    ("Russian forces advanced towards Pokrovsk in Ukraine's Donetsk region.", "Pokrovsk", "UA", "05"),
+    ("Fighting was reported near Pokrovsk.", "Pokrovsk", "UA", "05"),          # not Engels (ex-Pokrovsk)
+    ("Moscow said the talks had failed.", "Moscow", "RU", "48"),               # not Moscow, Idaho
+    ("The Idaho town of Moscow held a fair.", "Moscow", "US", "ID"),          # ...unless the text says so
+    ("Drones attacked the port of Odessa overnight.", "Odessa", "UA", "17"),  # not Odessa, Texas
+    ("Shelling hit Donetsk, the Russian-installed authorities said.", "Donetsk", "UA", "05"),
+    ("Russian troops shelled Zolochiv in the Kharkiv region.", "Zolochiv", "UA", "07"),
+    ("The governor said Zolochiv in the Lviv region was calm.", "Zolochiv", "UA", "15"),
+    ("A drone hit Ivanivka in the Kherson region.", "Ivanivka", "UA", "08"),
+    ("A missile struck Mykolaiv, the regional governor said.", "Mykolaiv", "UA", "16"),
+    ("Kiev denied the report.", "Kiev", "UA", "12"),                           # spaCy: PERSON
+    ("Explosions were heard in the Belgorod region.", "Belgorod", "RU", "09"),  # spaCy: ORG
+    ("Fighting continued near Artemovsk.", "Artemovsk", "UA", "05"),          # former name of Bakhmut
+    ("Troops pushed into the Kharkov region.", "Kharkov", "UA", "07"),
+])
+def test_traps(extractor, nlp, text, name, cc, admin1):
+    place = resolve(extractor, nlp, text)[name]
+    assert (place.country_code, place.admin1_code) == (cc, admin1)
+
+
+def test_region_phrases_resolve_to_first_level_divisions(extractor, nlp):
+    places = resolve(extractor, nlp, "Drones were downed over the Mykolaiv and Kherson regions and the Krasnodar Territory.")
+    assert {p.feature for p in places.values()} == {"region"}
+    assert places["Krasnodar"].country_code == "RU"
+
+
+def test_village_missing_from_gazetteer_falls_back_to_named_region(extractor, nlp):
+    place = resolve(extractor, nlp, "Russian forces captured Hlyboke in the Kharkiv region.")["Hlyboke"]
+    assert place.feature == "region" and place.admin1_code == "07"
+
+
+def test_supplement_place_has_provenance(extractor, nlp):
+    place = resolve(extractor, nlp, "Track was damaged near the village of Kotluban.")["Kotluban"]
+    assert place.source == "supplement" and abs(place.lat - 49.017) < 0.01 and abs(place.lon - 44.233) < 0.01
+
+
+@pytest.mark.parametrize("text,not_a_place", [
+    ("Institute for the Study of War (ISW) wrote on Monday.", "War"),
+    ("The head of HUR military intelligence spoke.", "HUR"),
+    ("US Secretary of State Antony Blinken arrived.", "Antony"),
+    ("Two Patriot systems are necessary.", "Patriot"),
+])
+def test_not_places(extractor, nlp, text, not_a_place):
+    assert not_a_place not in resolve(extractor, nlp, text)
+
+
+def test_offsets_point_at_the_name(extractor, nlp):
+    text = "Ukrainian drones struck the oil refinery in Tuapse, on Russia's Black Sea coast."
+    rec = extractor.recognizer
+    doc = nlp(text)
+    for t in rec.recognize(doc):
+        assert text[t.start:t.end] == t.name
