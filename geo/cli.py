@@ -32,12 +32,23 @@ def _load(paths) -> tuple[list, list[str]]:
 
 
 def cmd_extract(a) -> int:
+    from .grouping import group_ids
     from .pipeline import extract_events
 
     articles, problems = _load(a.articles)
     if not articles and problems:
         return 2
-    n = _write_jsonl(a.out, (e.to_dict() for e in extract_events(articles)))
+    events = extract_events(articles, n_process=a.processes)
+    rows = [e.to_dict() for e in events]
+    # Mentions of one occurrence in several articles share a group (raw mentions are all kept).
+    groups = group_ids([r["event_type"] for r in rows], [r["lat"] for r in rows], [r["lon"] for r in rows],
+                       [r["date"] for r in rows])
+    sources: dict[int, set] = {}
+    for r, g in zip(rows, groups):
+        sources.setdefault(int(g), set()).add(r["article_id"])
+    for r, g in zip(rows, groups):
+        r["group_id"], r["group_sources"] = int(g), sorted(sources[int(g)])
+    n = _write_jsonl(a.out, rows)
     print(f"{len(articles)} articles -> {n} events in {a.out}", file=sys.stderr)
     return 1 if problems else 0
 
@@ -79,12 +90,31 @@ def cmd_ingest(a) -> int:
     return 1 if problems else 0
 
 
+def cmd_synth(a) -> int:
+    from .store import EventStore
+    from .synth import write_synthetic
+
+    if a.n < 0:
+        print("error: N must be >= 0", file=sys.stderr)
+        return 2
+    db = settings.db_path(a.db)
+
+    def progress(done: int, total: int) -> None:
+        print(f"\r{done}/{total} events", end="\n" if done == total else "", file=sys.stderr)
+
+    with EventStore(db) as store:
+        n = write_synthetic(store, a.n, a.seed, progress=progress)
+    print(f"{db}: {n} synthetic events (seed {a.seed})", file=sys.stderr)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m geo", description="Event Atlas command line")
     sub = p.add_subparsers(dest="command", required=True)
     e = sub.add_parser("extract", help="extract events from article files into JSON lines")
     e.add_argument("articles", nargs="+", help="article files or folders (.jsonl, .json, .txt, .md)")
     e.add_argument("--out", required=True, help="output JSONL file ('-' for stdout)")
+    e.add_argument("--processes", type=int, default=1, help="spaCy parser processes (2 on a 2-core machine)")
     e.set_defaults(func=cmd_extract)
     t = sub.add_parser("toponyms", help="recognise and resolve place names into JSON lines")
     t.add_argument("articles", nargs="+")
@@ -94,6 +124,11 @@ def build_parser() -> argparse.ArgumentParser:
     i.add_argument("paths", nargs="+", help="article files or folders")
     i.add_argument("--db", help=f"store path (default: ${settings._BY_NAME['db'].env} or data/events.db)")
     i.set_defaults(func=cmd_ingest)
+    sy = sub.add_parser("synth", help="write N synthetic events into the store (benchmarks)")
+    sy.add_argument("n", type=int, help="number of events")
+    sy.add_argument("--db", help="store path (default: $EVENT_ATLAS_DB or data/events.db)")
+    sy.add_argument("--seed", type=int, default=0, help="random seed (same seed, same events)")
+    sy.set_defaults(func=cmd_synth)
     return p
 
 

@@ -56,6 +56,32 @@ COMPASS = {"north", "south", "east", "west", "northeast", "northwest", "southeas
 ANAPHORA = re.compile(r"\bthe (region|peninsula|city|town|village|area|oblast|province|territory)\b(?! of\b)", re.I)
 UNVERIFIED = re.compile(r"could not (?:be )?(?:initially |immediately )?(?:be )?(?:independently )?(?:verified|confirmed)|"
                         r"unverified|not (?:be )?independently verified", re.I)
+# Our type (+ sub-type) -> ACLED (event_type, sub_event_type), per ACLED's codebook categories.
+ACLED_TYPES = {
+    ("strike", "shelling"): ("Explosions/Remote violence", "Shelling/artillery/missile attack"),
+    ("strike", "missile"): ("Explosions/Remote violence", "Shelling/artillery/missile attack"),
+    ("strike", "drone"): ("Explosions/Remote violence", "Air/drone strike"),
+    ("strike", "glide bomb"): ("Explosions/Remote violence", "Air/drone strike"),
+    ("strike", "air strike"): ("Explosions/Remote violence", "Air/drone strike"),
+    ("strike", "sabotage"): ("Explosions/Remote violence", "Remote explosive/landmine/IED"),
+    ("strike", None): ("Explosions/Remote violence", "Shelling/artillery/missile attack"),
+    ("interception", None): ("Explosions/Remote violence", "Air/drone strike"),
+    ("explosion", None): ("Explosions/Remote violence", "Remote explosive/landmine/IED"),
+    ("ground_fighting", None): ("Battles", "Armed clash"),
+    ("territorial_change", "capture"): ("Battles", "Armed clash"),
+    ("territorial_change", "withdrawal"): ("Strategic developments", "Non-violent transfer of territory"),
+    ("diplomacy", None): ("Strategic developments", "Other"),
+}
+ACTOR_SIDES = {"russian": "Russian forces", "russia": "Russian forces", "moscow": "Russian forces",
+               "ukrainian": "Ukrainian forces", "ukraine": "Ukrainian forces", "kyiv": "Ukrainian forces",
+               "belarusian": "Belarusian forces"}
+
+
+def acled_types(event_type: str, sub_type: str | None) -> tuple[str, str]:
+    """The ACLED event type and sub-event type for one of our (type, sub-type) pairs."""
+    return ACLED_TYPES.get((event_type, sub_type)) or ACLED_TYPES[(event_type, None)]
+
+
 _TYPE_PRIORITY = ["territorial_change", "interception", "strike", "explosion", "ground_fighting", "diplomacy"]
 _WORD_NUMBERS = {w: i for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve".split())}
@@ -121,9 +147,11 @@ class EventExtractor:
                 trig_date = ev_date
                 if trig.head.lemma_ == "continue" and article.published:
                     trig_date = article.published.isoformat()  # ongoing: as of publication
+                actors = self._actors(trig)
                 for top in self._most_specific(places):
-                    sent_events.append(self._event(article, sent, top, etype, sub, trig_date, date_prec,
-                                                   claimed, verified, qty))
+                    ev = self._event(article, sent, top, etype, sub, trig_date, date_prec, claimed, verified, qty)
+                    ev.actors = actors
+                    sent_events.append(ev)
             events.extend(self._dedupe_sentence(self._drop_country_level(sent_events)))
             if sent_events:
                 last_date = sent_events[-1].date
@@ -311,6 +339,21 @@ class EventExtractor:
         return None, "day"
 
     @staticmethod
+    def _actors(trig) -> list[str]:
+        """Who acted: the side named in the trigger's subject or modifiers ("Russian troops", "Ukraine's air force")."""
+        clause = trig if trig.pos_ in ("VERB", "AUX") else trig.head
+        words = [t for t in trig.lefts] + [t for c in clause.children if c.dep_ in ("nsubj", "nsubjpass", "agent")
+                                             for t in c.subtree]
+        if trig.pos_ == "NOUN":
+            words += [t for t in trig.subtree if t.i < trig.i]
+        sides = []
+        for t in words:
+            side = ACTOR_SIDES.get(t.lower_)
+            if side and side not in sides:
+                sides.append(side)
+        return sides[:2]
+
+    @staticmethod
     def _claimed_by(sent) -> str | None:
         for tok in sent:
             if tok.lower_ == "according" and tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1].lower_ == "to":
@@ -328,7 +371,9 @@ class EventExtractor:
     def _event(article, sent, top, etype, sub, ev_date, date_prec, claimed, verified, qty) -> Event:
         p = top.place
         precision = {"country": "country", "region": "region"}.get(p.feature, "place")
+        acled_type, acled_sub = acled_types(etype, sub)
         return Event(
+            acled_event_type=acled_type, acled_sub_event_type=acled_sub,
             article_id=article.id, event_type=etype, sub_type=sub, evidence=sent.text.strip(),
             evidence_start=sent.start_char + (len(sent.text) - len(sent.text.lstrip())),
             evidence_end=sent.start_char + len(sent.text.rstrip()),

@@ -51,6 +51,8 @@ class Event:
     date: str | None = None  # ISO YYYY-MM-DD
     date_precision: str | None = None  # day | week | month
     sub_type: str | None = None
+    acled_event_type: str | None = None  # the ACLED event type/sub-event type this maps to
+    acled_sub_event_type: str | None = None
     claimed_by: str | None = None
     verified: bool | None = None
     actors: list[str] = field(default_factory=list)

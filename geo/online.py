@@ -155,7 +155,7 @@ class GeocodeCache:
         if status not in STATUSES:
             raise ValueError(f"status must be one of {STATUSES}, got {status!r}")
         if (status == STATUS_OK) != (location is not None):
-            raise ValueError(f"a location is required for status 'ok' and only for it ({status!r})")
+            raise ValueError(f"status {status!r}: a location goes with 'ok' and only with it")
         result_json = _location_to_json(location) if location is not None else None
         with self._connection() as conn:
             conn.execute(
@@ -263,7 +263,8 @@ def _check_user_agent(user_agent: str) -> str:
     agent = user_agent.strip() if isinstance(user_agent, str) else ""
     if not agent:
         raise ConfigurationError(
-            f"user_agent must identify this application (Nominatim usage policy), got {user_agent!r}"
+            "user_agent must identify this application (Nominatim usage policy), "
+            f"got {user_agent!r}"
         )
     folded = agent.casefold()
     if (
@@ -279,8 +280,9 @@ def _check_user_agent(user_agent: str) -> str:
 
 
 def _transport_without_retries(proxies, ssl_context):
-    # requests would silently resend a timed-out GET up to twice, with no delay:
-    # every retry must go through the rate limiter instead.
+    # geopy's default requests transport retries on its own: it resends a timed-out
+    # GET twice with no delay, and sleeps through a 429's Retry-After however long
+    # (3600 s would freeze the dashboard). Every retry must go through the rate limiter.
     return RequestsAdapter(proxies=proxies, ssl_context=ssl_context, max_retries=0)
 
 
@@ -316,7 +318,8 @@ def make_online_geocoder(
         ) from None
     if issubclass(geocoder_class, Nominatim) and min_delay_seconds < 1:
         raise ConfigurationError(
-            f"min_delay_seconds={min_delay_seconds!r}: Nominatim allows at most 1 request per second"
+            f"min_delay_seconds={min_delay_seconds!r}: "
+            "Nominatim allows at most 1 request per second"
         )
     if not 0 <= min_delay_seconds <= error_wait_seconds <= max_wait_seconds:
         raise ConfigurationError(
@@ -341,7 +344,9 @@ def make_online_geocoder(
     try:
         geocoder = geocoder_class(**options)
     except (GeopyConfigurationError, TypeError) as error:
-        raise ConfigurationError(f"cannot configure geocoding service {service!r}: {error}") from error
+        raise ConfigurationError(
+            f"cannot configure geocoding service {service!r}: {error}"
+        ) from error
 
     return PoliteRateLimiter(
         geocoder.geocode,

@@ -44,18 +44,35 @@ def extract_events(
     *,
     extractor: EventExtractor | None = None,
     batch_size: int = 64,
+    n_process: int = 1,
     on_article: Callable[[Article, list[Event]], None] | None = None,
 ) -> list[Event]:
-    """Extract events of many articles with `nlp.pipe` (batched); border distances included."""
+    """Extract events of many articles with `nlp.pipe` (batched); border distances included.
+
+    `n_process` > 1 parses in worker processes (spaCy's own multiprocessing); rules, gazetteer
+    lookups (LRU-cached) and border distances run in this process, batched per chunk.
+    """
     extractor = extractor or default_extractor()
     nlp = load_nlp()
     articles = list(articles)
     out: list[Event] = []
-    for article, doc in zip(articles, nlp.pipe((a.text for a in articles), batch_size=batch_size)):
-        events = add_border_distances(extractor.extract(article, doc))
-        if on_article is not None:
-            on_article(article, events)
-        out.extend(events)
+    docs = nlp.pipe((a.text for a in articles), batch_size=batch_size, n_process=n_process)
+    pending: list[tuple[Article, list[Event]]] = []
+
+    def flush() -> None:
+        # One vectorised border-distance call per chunk instead of one per article.
+        add_border_distances([e for _, evs in pending for e in evs])
+        for article, events in pending:
+            if on_article is not None:
+                on_article(article, events)
+            out.extend(events)
+        pending.clear()
+
+    for article, doc in zip(articles, docs):
+        pending.append((article, extractor.extract(article, doc)))
+        if len(pending) >= batch_size:
+            flush()
+    flush()
     return out
 
 

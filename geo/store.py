@@ -242,7 +242,13 @@ def _migration_1(conn: sqlite3.Connection) -> None:
     )
 
 
-_MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migration_1]
+def _migration_2(conn: sqlite3.Connection) -> None:
+    """Issue #4: the ACLED event type and sub-event type each event maps to."""
+    conn.execute("ALTER TABLE events ADD COLUMN acled_event_type TEXT")
+    conn.execute("ALTER TABLE events ADD COLUMN acled_sub_event_type TEXT")
+
+
+_MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migration_1, _migration_2]
 
 #: Schema version this code writes; equals the number of migrations.
 SCHEMA_VERSION = len(_MIGRATIONS)

