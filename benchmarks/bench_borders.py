@@ -27,8 +27,8 @@ from geo import borders  # noqa: E402
 
 GEOD = pyproj.Geod(ellps="WGS84")
 KNOWN = {  # name: (lat, lon, km stated in the task brief)
-    "Kharkiv": (49.9935, 36.2304, 32.6),
-    "Belgorod": (50.5977, 36.5858, 35.4),
+    "Kharkiv": (49.98177, 36.25475, 32.6),  # GeoNames cities500 coordinates
+    "Belgorod": (50.60343, 36.58091, 35.4),
     "Kotluban": (49.0167, 44.2333, 299.1),
     "Vovchansk": (50.2908, 36.9411, 5.5),
 }

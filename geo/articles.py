@@ -7,6 +7,8 @@ Formats (see README "Article format"):
 - `.txt` / `.md`: the article text; metadata in a sidecar `NAME.meta.json` beside it with the
   same keys (minus text). Without a sidecar: id = file name, title = first line, published =
   a YYYY-MM-DD found in the file name.
+- `.html` / `.htm`: a saved web page; its main text is extracted with trafilatura (scripts,
+  navigation and boilerplate dropped), title and date from the page's metadata.
 """
 from __future__ import annotations
 
@@ -19,8 +21,7 @@ from pathlib import Path
 from .errors import ArticleError
 from .model import Article
 
-ARTICLE_SUFFIXES = (".jsonl", ".json", ".txt", ".md")
-MAX_ARTICLE_BYTES = 5_000_000
+ARTICLE_SUFFIXES = (".jsonl", ".json", ".txt", ".md", ".html", ".htm")
 
 
 @dataclass
@@ -29,6 +30,7 @@ class LoadResult:
 
     articles: list[Article] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # loaded, but not as written (e.g. bad UTF-8)
 
 
 def parse_date(value, where: str) -> date | None:
@@ -55,20 +57,42 @@ def article_from_dict(d: dict, where: str) -> Article:
     return Article(id=str(art_id), text=text, published=parse_date(d.get("published"), where), origin=where, **opt)
 
 
-def _read_text(path: Path) -> str:
+def max_file_bytes() -> int:
+    """Size limit per input file (setting EVENT_ATLAS_MAX_FILE_MB)."""
+    from . import settings
+
     try:
+        return int(float(settings.get("max_file_mb")) * 1_000_000)
+    except ValueError as exc:
+        raise ArticleError(f"EVENT_ATLAS_MAX_FILE_MB is not a number: {settings.get('max_file_mb')!r}") from exc
+
+
+def read_text_file(path: Path, warnings: list[str] | None = None) -> str:
+    """Decode a text file; refuses binary and oversized files; bad UTF-8 is replaced and reported."""
+    try:
+        size = path.stat().st_size
+        limit = max_file_bytes()
+        if size > limit:
+            raise ArticleError(f"{path}: file is {size:,} bytes, over the {limit:,}-byte limit (EVENT_ATLAS_MAX_FILE_MB)")
         raw = path.read_bytes()
     except OSError as exc:
         raise ArticleError(f"{path}: cannot read: {exc.strerror or exc}") from exc
-    if len(raw) > MAX_ARTICLE_BYTES:
-        raise ArticleError(f"{path}: file is {len(raw):,} bytes, over the {MAX_ARTICLE_BYTES:,}-byte limit")
-    if b"\x00" in raw[:4096]:
+    if b"\x00" in raw[:8192]:
         raise ArticleError(f"{path}: binary file, not text")
-    return raw.decode("utf-8", errors="replace")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        if warnings is not None:
+            warnings.append(f"{path}: invalid UTF-8 at byte {exc.start}; undecodable bytes replaced with U+FFFD")
+        return raw.decode("utf-8", errors="replace")
+
+
+def _read_text(path: Path, out: "LoadResult | None" = None) -> str:
+    return read_text_file(path, out.warnings if out is not None else None)
 
 
 def _load_jsonl(path: Path, out: LoadResult) -> None:
-    for lineno, line in enumerate(_read_text(path).splitlines(), start=1):
+    for lineno, line in enumerate(_read_text(path, out).splitlines(), start=1):
         if not line.strip():
             continue
         where = f"{path}:{lineno}"
@@ -82,7 +106,7 @@ def _load_jsonl(path: Path, out: LoadResult) -> None:
 
 def _load_json(path: Path, out: LoadResult) -> None:
     try:
-        data = json.loads(_read_text(path))
+        data = json.loads(_read_text(path, out))
     except json.JSONDecodeError as exc:
         raise ArticleError(f"{path}: malformed JSON at line {exc.lineno} ({exc.msg})") from exc
     items = data if isinstance(data, list) else [data]
@@ -93,8 +117,26 @@ def _load_json(path: Path, out: LoadResult) -> None:
             out.problems.append(str(exc))
 
 
+def _load_html(path: Path, out: LoadResult) -> None:
+    import trafilatura
+
+    html = _read_text(path, out)
+    # Main text only: scripts, styles, navigation and comments never reach the article text.
+    text = trafilatura.extract(html, include_comments=False, include_tables=False, favor_recall=True)
+    if not text or not text.strip():
+        raise ArticleError(f"{path}: no article text found in the HTML")
+    meta = trafilatura.extract_metadata(html)
+    m = re.search(r"(\d{4}-\d{2}-\d{2})", path.name)
+    published = (meta.date if meta and meta.date else None) or (m.group(1) if m else None)
+    out.articles.append(article_from_dict({
+        "id": path.stem, "text": text, "published": published,
+        "title": meta.title if meta and meta.title else text.strip().splitlines()[0][:200],
+        "url": meta.url if meta and meta.url else None, "source": meta.sitename if meta else None,
+    }, str(path)))
+
+
 def _load_text(path: Path, out: LoadResult) -> None:
-    text = _read_text(path)
+    text = _read_text(path, out)
     if not text.strip():
         raise ArticleError(f"{path}: empty file")
     meta_path = path.with_name(path.stem + ".meta.json")
@@ -138,6 +180,8 @@ def load_articles(paths) -> LoadResult:
                 _load_json(path, out)
             elif suffix in (".txt", ".md"):
                 _load_text(path, out)
+            elif suffix in (".html", ".htm"):
+                _load_html(path, out)
             else:
                 raise ArticleError(f"{path}: unsupported file type {suffix!r} (expected one of {', '.join(ARTICLE_SUFFIXES)})")
         except ArticleError as exc:

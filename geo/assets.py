@@ -17,6 +17,10 @@ Layout (URL = ``base_url`` + path below)::
     jquery/jquery.min.js
     bootstrap/js/bootstrap.bundle.min.js, bootstrap/css/bootstrap.min.css   (4.5.3; folium asks 5.2.2)
     font-awesome/css/all.min.css, font-awesome/webfonts/*
+    leaflet.heat/templates/leaflet_heat.min.js   (Leaflet.heat, from the folium package itself)
+
+The map's other controls (fullscreen button, legend, clustering) are Event Atlas's own
+JavaScript inside the map (geo/mapping.py), so they need no asset at all.
 """
 from __future__ import annotations
 
@@ -50,6 +54,8 @@ _LIBS: dict[str, tuple[str, tuple[str, ...]]] = {
     "jquery": ("xstatic.pkg.jquery", ("jquery.min.js",)),
     "bootstrap": ("xstatic.pkg.bootstrap", ("js/bootstrap.bundle.min.js", "css/bootstrap.min.css")),
     "font-awesome": ("xstatic.pkg.font_awesome", ("css/all.min.css",)),  # webfonts via its url()s
+    # Leaflet.heat: folium ships its own copy of the minified plugin inside the package.
+    "leaflet.heat": ("folium", ("templates/leaflet_heat.min.js",)),
 }
 
 # folium asset name (first item of a default_js/default_css pair) -> path under vendor/.
@@ -64,6 +70,7 @@ LOCAL_ASSETS: dict[str, str] = {
     "markerclusterjs": "leaflet.markercluster/leaflet.markercluster.js",
     "markerclustercss": "leaflet.markercluster/MarkerCluster.css",
     "markerclusterdefaultcss": "leaflet.markercluster/MarkerCluster.Default.css",
+    "leaflet-heat.js": "leaflet.heat/templates/leaflet_heat.min.js",  # folium.plugins.HeatMap
 }
 
 # Assets with no packaged copy that only folium.Icon (Leaflet.awesome-markers, with
@@ -84,7 +91,8 @@ def install_static_assets(static_dir: str | os.PathLike) -> Path:
     """
     vendor = Path(static_dir) / "vendor"
     for lib, (module, patterns) in _LIBS.items():
-        src_root = Path(importlib.import_module(module).BASE_DIR)
+        mod = importlib.import_module(module)
+        src_root = Path(getattr(mod, "BASE_DIR", None) or Path(mod.__file__).parent)
         for rel in _expand(src_root, patterns):
             _copy_if_changed(src_root / rel, vendor / lib / rel)
     return vendor

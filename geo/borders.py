@@ -11,24 +11,23 @@ metres of the geodesic or of the line a web map draws. Densify long segments of 
 Doing that projection per point against every vertex is what the naive approach costs. Instead,
 for each point only a handful of segments are projected, picked in three stages:
 
-1. The nearest of ~128 spread-out vertices gives an upper bound on the distance; a spatial
-   index (shapely STRtree) in one AEQD plane centred on the line then returns every segment
-   close enough to possibly beat it. That plane never shrinks lengths
-   and stretches them by at most (r/b)/sin(r/b) at distance r from its centre (Rauch comparison
-   with the largest Gaussian curvature 1/b**2), which bounds the band to keep. Points so far
-   away that this band would hold most of the line (stretch > 1 %) use bounding spheres around
-   runs of segments instead (see _far_candidates).
+1. The nearest of ~128 spread-out vertices bounds the distance from above; a spatial index
+   (shapely STRtree) in one AEQD plane centred on the line then returns every segment close
+   enough to possibly beat that bound. The plane never shrinks lengths and stretches them by at
+   most (r/b)/sin(r/b) at distance r from its centre (Rauch comparison with the largest Gaussian
+   curvature 1/b**2), which sizes the band. Points so far away that the band would hold most of
+   the line (stretch > 1 %) use bounding spheres around runs of segments instead.
 2. Cheap 3D bounds prune that band to a few segments (see _bounds): a geodesic is never shorter
    than its chord and, by Schur's comparison theorem, never longer than the circular arc of the
-   sharpest normal curvature over that chord; the uncertainty is ~c**3/(24 rho**2), 1 m at
-   100 km and 0.4 km at 700 km.
+   sharpest normal curvature over that chord (uncertainty ~c**3/(24 rho**2): 1 m at 100 km,
+   0.4 km at 700 km); far away, a stretched-sphere bound (0.34 %) takes over.
 3. The survivors' vertices are projected exactly with pyproj.Geod.inv (vectorised over every
    point-vertex pair) and the planar distance to each segment is taken.
 
 A segment is only discarded when a bound proves it farther than a kept one, so the result equals
 the per-point projection to floating-point precision (benchmarks/bench_borders.py checks this
-against pyproj); only the speed depends on distance: ~10-15 us per point within ~1,000 km,
-~20 us at 2,000 km, tens of us on the far side of the globe. (Near a long segment's antipode the
+against pyproj); only the speed depends on distance: ~5-15 us per point within ~1,000 km,
+~15-20 us at 2,000 km, tens of us on the far side of the globe. (Near a long segment's antipode the
 per-point projection itself tears such segments apart; Natural Earth's short ones are fine.)
 
 Border geometry comes from Natural Earth 10m admin-0 (the German-view edition shipped inside the

@@ -68,43 +68,64 @@ def cmd_toponyms(a) -> int:
 
 
 def cmd_ingest(a) -> int:
-    from .pipeline import ingest_articles
+    from .ingest import ingest_files
     from .store import EventStore
 
-    articles, problems = _load(a.paths)
     db = settings.db_path(a.db)
     with EventStore(db) as store:
         run = store.start_run()
+        bar = None
 
         def progress(done: int, total: int) -> None:
-            if sys.stderr.isatty() or done == total:
-                print(f"\r{done}/{total} articles", end="\n" if done == total else "", file=sys.stderr)
+            nonlocal bar
+            if bar is None:
+                from tqdm import tqdm
 
-        summary = ingest_articles(store, articles, progress=progress)
-        store.finish_run(run, files=len(a.paths), articles=summary.articles_new, events=summary.events,
-                         failures=problems)
-    print(f"{db}: {summary.articles_new} new articles, {summary.articles_known} already stored, "
-          f"{summary.events} events, {len(problems)} failures", file=sys.stderr)
-    for p in problems:
-        print(f"failed: {p}", file=sys.stderr)
-    return 1 if problems else 0
+                # disable=None: a bar on a terminal, silence in logs and pipes.
+                bar = tqdm(total=total, unit="article", file=sys.stderr, disable=None)
+            bar.update(1)
+
+        report = ingest_files(a.paths, store, progress=progress)
+        if bar is not None:
+            bar.close()
+        store.finish_run(run, files=report.files, articles=report.articles, events=report.events,
+                         failures=report.failures)
+    for w in report.warnings:
+        print(f"warning: {w}", file=sys.stderr)
+    for f in report.failures:
+        print(f"failed: {f}", file=sys.stderr)
+    print(f"{db}: {report.summary()}", file=sys.stderr)
+    return 1 if report.failures else 0
+
+
+def cmd_export(a) -> int:
+    from . import export
+    from .store import EventStore
+
+    writers = {"csv": export.to_csv, "geojson": export.to_geojson, "kml": export.to_kml}
+    db = settings.db_path(a.db)
+    if not db.exists():
+        print(f"error: no event store at {db} (run `python -m geo ingest` first)", file=sys.stderr)
+        return 2
+    with EventStore(db) as store:
+        df = store.events_frame()
+    data = writers[a.format](df)
+    if a.out == "-":
+        sys.stdout.buffer.write(data)
+    else:
+        Path(a.out).write_bytes(data)
+    print(f"{len(df)} events -> {a.out} ({a.format})", file=sys.stderr)
+    return 0
 
 
 def cmd_synth(a) -> int:
     from .store import EventStore
     from .synth import write_synthetic
 
-    if a.n < 0:
-        print("error: N must be >= 0", file=sys.stderr)
-        return 2
     db = settings.db_path(a.db)
-
-    def progress(done: int, total: int) -> None:
-        print(f"\r{done}/{total} events", end="\n" if done == total else "", file=sys.stderr)
-
     with EventStore(db) as store:
-        n = write_synthetic(store, a.n, a.seed, progress=progress)
-    print(f"{db}: {n} synthetic events (seed {a.seed})", file=sys.stderr)
+        n = write_synthetic(store, a.n, seed=a.seed)
+    print(f"{db}: {n} synthetic events written (seed {a.seed})", file=sys.stderr)
     return 0
 
 
@@ -121,9 +142,15 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--out", required=True)
     t.set_defaults(func=cmd_toponyms)
     i = sub.add_parser("ingest", help="extract and store articles in the event store")
-    i.add_argument("paths", nargs="+", help="article files or folders")
+    i.add_argument("paths", nargs="+", help="files or folders: .txt .md .html .json .jsonl articles, "
+                                             "ACLED .csv exports, GDELT 2.0 .CSV/.tsv event exports")
     i.add_argument("--db", help=f"store path (default: ${settings._BY_NAME['db'].env} or data/events.db)")
     i.set_defaults(func=cmd_ingest)
+    x = sub.add_parser("export", help="write all events of the store as CSV, GeoJSON or KML")
+    x.add_argument("--format", choices=("csv", "geojson", "kml"), required=True)
+    x.add_argument("--db", help="store path (default: $EVENT_ATLAS_DB or data/events.db)")
+    x.add_argument("--out", required=True, help="output file ('-' for stdout)")
+    x.set_defaults(func=cmd_export)
     sy = sub.add_parser("synth", help="write N synthetic events into the store (benchmarks)")
     sy.add_argument("n", type=int, help="number of events")
     sy.add_argument("--db", help="store path (default: $EVENT_ATLAS_DB or data/events.db)")

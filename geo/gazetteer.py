@@ -60,6 +60,7 @@ class Gazetteer:
         if not self._fresh():
             build_index(self.path)
         self._con = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+        self.capitals = frozenset(r[0] for r in self._con.execute("SELECT geonameid FROM capitals"))
         self._admin1 = {
             (cc, code): name for cc, code, name in self._con.execute("SELECT country_code, admin1_code, name FROM admin1")
         }

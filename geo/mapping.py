@@ -28,6 +28,7 @@ from typing import Any, Mapping
 from urllib.parse import urlsplit
 
 import folium
+import numpy as np
 import pandas as pd
 from branca.element import MacroElement
 from folium.template import Template
@@ -349,3 +350,478 @@ def _js_string(text: str) -> str:
         .replace("{", "\\u007b")
         .replace("}", "\\u007d")
     )
+
+
+# --------------------------------------------------------------------------- the atlas map
+#
+# build_event_map above draws one CircleMarker per event: fine for hundreds, hopeless for
+# 100k (10k markers take ~87 s to draw). build_atlas_map sends the browser compact columnar
+# data instead (events dictionary-coded against tables of distinct locations, days, claims,
+# already escaped on the server) and clusters *distinct locations* on a pixel grid per zoom
+# level in the browser, so pan/zoom never needs the server and the payload stays ~20 bytes
+# an event. Clicking a cluster zooms in; at the deepest zoom, or where every event of a
+# cluster is at the same spot, the cluster fans out ("spiderfies") into its events.
+
+#: Above this many events, popups leave out the evidence sentence and article link (the
+#: page shows them for the selected event) so that the payload stays small.
+DETAIL_LIMIT = 5000
+#: Clusters stop merging at this zoom; below it a click on a cluster zooms in.
+CLUSTER_MAX_ZOOM = 12
+#: At most this many events fan out of one spot (the rest are counted in a note).
+SPIDER_LIMIT = 60
+TYPE_SYMBOLS: dict[str, str] = {  # legend icons (plain Unicode, no icon font needed)
+    "strike": "✹",
+    "interception": "⛨",
+    "explosion": "✸",
+    "ground_fighting": "⚔",
+    "territorial_change": "⚑",
+    "diplomacy": "✉",
+}
+RING_COLOUR = "#7F7F7F"
+LINE_COLOUR = "#1B1B1B"
+
+
+def atlas_payload(events: pd.DataFrame, *, km_column: str = "border_distance_km",
+                  detail_limit: int = DETAIL_LIMIT) -> dict:
+    """The compact, pre-escaped data the browser-side layer draws (see module notes).
+
+    Every string in it is HTML-escaped and made inert (:func:`_inert`) here, so the
+    JavaScript only concatenates them.
+    """
+    df = events if events is not None else pd.DataFrame()
+    lat = pd.to_numeric(df["lat"], errors="coerce") if "lat" in df else pd.Series(dtype=float)
+    lon = pd.to_numeric(df["lon"], errors="coerce") if "lon" in df else pd.Series(dtype=float)
+    ok = lat.between(-90, 90) & lon.between(-180, 180)
+    df = df[ok.to_numpy()]
+    if "event_id" in df:
+        df = df.sort_values("event_id", kind="stable")
+    n = len(df)
+    lat, lon = lat[df.index].round(5), lon[df.index].round(5)
+
+    def col(name: str) -> pd.Series:
+        return df[name] if name in df else pd.Series([None] * n, index=df.index, dtype=object)
+
+    def text(series: pd.Series) -> pd.Series:  # missing -> "" ; else str
+        return series.astype(object).where(series.notna(), "").astype(str).str.strip()
+
+    place, precision = text(col("place")), text(col("precision"))
+    km = pd.to_numeric(col(km_column), errors="coerce").round(1)
+    loc_codes, loc_uniques = pd.MultiIndex.from_arrays(
+        [lat.to_numpy(), lon.to_numpy(), place.to_numpy(), precision.to_numpy(), km.fillna(-1.0).to_numpy()]
+    ).factorize()
+    locs = pd.DataFrame(list(loc_uniques), columns=["lat", "lon", "place", "precision", "km"]) if n else \
+        pd.DataFrame(columns=["lat", "lon", "place", "precision", "km"])
+
+    def loc_html(p: str, prec: str) -> str:
+        out = _esc(p) if p else "Unnamed place"
+        if prec:
+            out += f' <span style="color:#666">({_esc(prec)})</span>'
+        return _inert(out)
+
+    types = [t for t in EVENT_TYPES]
+    etype = text(col("event_type"))
+    tcode = etype.map({t: i for i, t in enumerate(types)}).fillna(len(types)).astype(int)
+
+    def coded(series: pd.Series, render) -> tuple[list[int], list[str]]:
+        codes, uniques = pd.factorize(series)
+        table = [render(u) for u in uniques]
+        if "" in list(uniques):  # "" means missing: code -1
+            empty = list(uniques).index("")
+            codes = np.where(codes == empty, -1, codes)
+        return codes.tolist(), table
+
+    day_codes, days = coded(text(col("date")).str.slice(0, 10), lambda d: _inert(_esc(d)))
+    sub_codes, subs = coded(text(col("sub_type")), lambda s: _inert(_esc(s)))
+    verified = col("verified")
+    claim_key = text(col("claimed_by")) + "\x00" + verified.map(
+        lambda v: "" if _get({"v": v}, "v") is None else ("verified" if _truthy(v) else "unverified")).astype(str)
+
+    def claim_html(key: str) -> str:
+        who, _, ver = key.partition("\x00")
+        parts = ([f"Claimed by {_esc(who)}"] if who else []) + ([ver] if ver else [])
+        return _inert(" &middot; ".join(parts))
+
+    claim_codes, claims = coded(claim_key.where(claim_key != "\x00", ""), claim_html)
+    ids = pd.to_numeric(col("event_id"), errors="coerce").fillna(0).astype("int64").to_numpy()
+    payload = {
+        "n": n,
+        "T": [_inert(_esc(type_label(t))) for t in types] + ["Other"],
+        "C": [TYPE_COLOURS[t] for t in types] + [OTHER_COLOUR],
+        "la": locs["lat"].tolist(), "lo": locs["lon"].tolist(),
+        "lh": [loc_html(p, q) for p, q in zip(locs["place"], locs["precision"])],
+        "lk": [None if k < 0 else float(k) for k in locs["km"]],
+        "la_approx": [int(q not in ("", "place")) for q in locs["precision"]],
+        "Dy": days, "Sb": subs, "Cl": claims,
+        "e": {
+            "l": loc_codes.tolist(), "t": tcode.tolist(), "d": day_codes, "s": sub_codes, "c": claim_codes,
+            # ids ascending: deltas are mostly 1, which keeps the JSON short
+            "i": np.diff(ids, prepend=0).tolist(),
+        },
+        "zmax": CLUSTER_MAX_ZOOM, "spider": SPIDER_LIMIT,
+    }
+    if n <= detail_limit:
+        evidence, title, url = col("evidence"), col("title"), col("url")
+        payload["X"] = [
+            _detail_html(ev, ti, u, payload["C"][t]) for ev, ti, u, t in zip(evidence, title, url, tcode)
+        ]
+    return payload
+
+
+def _detail_html(evidence: Any, title: Any, url: Any, colour: str) -> str:
+    out = ""
+    ev = _get({"v": evidence}, "v")
+    if ev is not None:
+        out += (f'<blockquote style="margin:6px 0;padding-left:6px;border-left:3px solid {colour};'
+                f'font-style:italic">{_esc(ev)}</blockquote>')
+    source = _source_html(_get({"v": title}, "v"), _get({"v": url}, "v"))
+    if source is not None:
+        out += f"<div>{source}</div>"
+    return _inert(out)
+
+
+def build_atlas_map(
+    events: pd.DataFrame,
+    border: dict | None = None,
+    *,
+    rings: list[tuple[float, list[list[tuple[float, float]]]]] | None = None,
+    line: dict | None = None,
+    heat: bool = False,
+    base_geojson: dict | None = None,
+    km_column: str = "border_distance_km",
+    tiles: str | None = "OpenStreetMap",
+    detail_limit: int = DETAIL_LIMIT,
+) -> folium.Map:
+    """The dashboard's map: clustered event layers (one per type, with legend), heatmap,
+    border line (+ optional distance `rings` from :func:`border_rings`), an optional
+    reference `line` (GeoJSON), a fullscreen button, and an offline base layer.
+
+    `base_geojson` (country polygons, e.g. Natural Earth) is drawn *under* the tiles, so it
+    only shows where tiles fail to load (offline). Not localized: see geo.assets.localize_map.
+    """
+    m = folium.Map(location=list(_DEFAULT_CENTER), zoom_start=_DEFAULT_ZOOM, tiles=tiles,
+                   prefer_canvas=True, control_scale=True)
+    m.add_child(_MapBackground(MAP_BACKGROUND))
+    if base_geojson is not None:
+        m.add_child(_BaseLand(base_geojson))
+    payload = atlas_payload(events, km_column=km_column, detail_limit=detail_limit)
+    counts = np.bincount(np.asarray(payload["e"]["t"], dtype=int), minlength=len(payload["T"])) \
+        if payload["n"] else np.zeros(len(payload["T"]), dtype=int)
+    groups = []
+    for i, label in enumerate([type_label(t) for t in EVENT_TYPES] + ["Other"]):
+        if counts[i]:
+            g = folium.FeatureGroup(name=f"{label} ({counts[i]})")
+            g.add_to(m)
+            groups.append(g.get_name())
+        else:
+            groups.append(None)
+    heat_group = folium.FeatureGroup(name="Heatmap", show=heat)
+    heat_group.add_to(m)
+    m.add_child(_AtlasLayer(payload, groups, heat_group.get_name()))
+    legend = [(TYPE_COLOURS.get(t, OTHER_COLOUR), TYPE_SYMBOLS.get(t, "•"), type_label(t), int(counts[i]))
+              for i, t in enumerate(EVENT_TYPES) if counts[i]]
+    if counts[-1]:
+        legend.append((OTHER_COLOUR, "•", "Other", int(counts[-1])))
+    m.add_child(_Legend(legend))
+    m.add_child(_Fullscreen())
+
+    fit: list[tuple[float, float]] = list(zip(payload["la"], payload["lo"]))
+    border_lines = _border_lines(border) if border is not None else []
+    if border_lines:
+        layer = folium.FeatureGroup(name="Border")
+        folium.PolyLine(border_lines, color=BORDER_COLOUR, weight=2.5, opacity=0.9).add_to(layer)
+        layer.add_to(m)
+        if not fit:
+            fit = [pt for ln in border_lines for pt in ln]
+    for km, lines in rings or []:
+        if lines:
+            layer = folium.FeatureGroup(name=f"{km:g} km from the border")
+            folium.PolyLine(lines, color=RING_COLOUR, weight=1.2, opacity=0.8, dash_array="6 4").add_to(layer)
+            layer.add_to(m)
+    if line is not None:
+        ref = _border_lines(_first_line(line))
+        if ref:
+            layer = folium.FeatureGroup(name="Reference line")
+            folium.PolyLine(ref, color=LINE_COLOUR, weight=2.5, opacity=0.9, dash_array="2 6").add_to(layer)
+            layer.add_to(m)
+    folium.LayerControl(collapsed=True).add_to(m)
+    if fit:
+        lats, lons = [p[0] for p in fit], [p[1] for p in fit]
+        m.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]], max_zoom=_FIT_MAX_ZOOM, padding=(20, 20))
+    return m
+
+
+def _first_line(geojson: dict) -> dict:
+    """A MultiLineString geometry of every line in a GeoJSON object (Feature/Collection too)."""
+    lines: list = []
+
+    def walk(obj):
+        if not isinstance(obj, dict):
+            return
+        kind = obj.get("type")
+        if kind == "FeatureCollection":
+            for f in obj.get("features") or []:
+                walk(f)
+        elif kind == "Feature":
+            walk(obj.get("geometry"))
+        elif kind == "GeometryCollection":
+            for g in obj.get("geometries") or []:
+                walk(g)
+        elif kind == "LineString":
+            lines.append(obj.get("coordinates") or [])
+        elif kind == "MultiLineString":
+            lines.extend(obj.get("coordinates") or [])
+        elif kind == "Polygon":
+            lines.extend(obj.get("coordinates") or [])
+        elif kind == "MultiPolygon":
+            for poly in obj.get("coordinates") or []:
+                lines.extend(poly)
+
+    walk(geojson)
+    if not lines:
+        raise ConfigurationError("the GeoJSON has no line (LineString, MultiLineString or polygon ring)")
+    return {"type": "MultiLineString", "coordinates": lines}
+
+
+def border_rings(border: dict, distances_km=(25, 50, 100)) -> list[tuple[float, list[list[tuple[float, float]]]]]:
+    """Lines at each distance from a border (both sides), as [(km, [[(lat, lon), ...], ...])].
+
+    Buffers the border in an azimuthal equidistant projection centred on it (distortion
+    is small over a few hundred km) and returns the buffer outlines.
+    """
+    import shapely
+    from pyproj import Transformer
+    from shapely.ops import transform
+
+    geom = shapely.geometry.shape(border.get("geometry") if border.get("type") == "Feature" else border)
+    c = geom.centroid
+    to_m = Transformer.from_crs("EPSG:4326", f"+proj=aeqd +lat_0={c.y} +lon_0={c.x} +datum=WGS84 +units=m",
+                                always_xy=True)
+    to_deg = Transformer.from_crs(to_m.target_crs, "EPSG:4326", always_xy=True)
+    projected = transform(to_m.transform, geom)
+    out = []
+    for km in distances_km:
+        outline = transform(to_deg.transform, projected.buffer(km * 1000.0, quad_segs=8).boundary)
+        outline = outline.simplify(0.005)
+        parts = list(getattr(outline, "geoms", [outline]))
+        out.append((float(km), [[(round(y, 5), round(x, 5)) for x, y in p.coords] for p in parts if len(p.coords) >= 2]))
+    return out
+
+
+class _AtlasLayer(MacroElement):
+    """Browser-side clustering of :func:`atlas_payload` into the per-type feature groups.
+
+    Markers go into folium FeatureGroups that exist when streamlit_folium initialises, so
+    its click handler (registered on those groups) sees marker clicks: the popup's text,
+    which ends with "Event #<id>", comes back as ``last_object_clicked_popup``.
+    The template avoids double braces: branca renders the output as Jinja once more.
+    """
+
+    default_js = [("leaflet-heat.js", "https://cdn.jsdelivr.net/gh/python-visualization/folium@main/folium/templates/leaflet_heat.min.js")]
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+(function () {
+  var map = {{ this._parent.get_name() }};
+  var D = JSON.parse({{ this.data_js }});
+  var G = [{% for g in this.groups %}{{ g if g else "null" }},{% endfor %}];
+  var HEAT = {{ this.heat_group }};
+  var E = D.e, N = D.n, ID = new Array(N), acc = 0;
+  for (var i = 0; i < N; i++) { acc += E.i[i]; ID[i] = acc; }
+  var byType = D.T.map(function () { return new Map(); });
+  var perLoc = new Array(D.la.length).fill(0);
+  for (var i = 0; i < N; i++) {
+    var m = byType[E.t[i]], a = m.get(E.l[i]);
+    if (!a) { a = []; m.set(E.l[i], a); }
+    a.push(i); perLoc[E.l[i]]++;
+  }
+  function card(i) {
+    var t = E.t[i], h = '<div style="font:13px/1.4 sans-serif;min-width:180px">';
+    h += '<div style="font-weight:600;color:' + D.C[t] + '">' + D.T[t] + (E.s[i] >= 0 ? ' &middot; ' + D.Sb[E.s[i]] : '') + '</div>';
+    h += '<div>' + D.lh[E.l[i]] + '</div>';
+    if (E.d[i] >= 0) h += '<div style="color:#666">' + D.Dy[E.d[i]] + '</div>';
+    if (E.c[i] >= 0) h += '<div>' + D.Cl[E.c[i]] + '</div>';
+    if (D.X) h += D.X[i];
+    var km = D.lk[E.l[i]];
+    if (km !== null) h += '<div style="color:#666">' + km.toFixed(1) + ' km from the border</div>';
+    return h + '<div style="color:#888;font-size:11px">Event #' + ID[i] + '</div></div>';
+  }
+  function eventMarker(i, ll, count) {
+    var t = E.t[i], c = D.C[t];
+    var mk = L.circleMarker(ll, {radius: 6, color: c, weight: 1, fill: true, fillColor: c,
+      fillOpacity: D.la_approx[E.l[i]] ? 0.35 : 0.85, count: count, eventId: ID[i]});
+    var el = document.createElement("div");
+    mk.on("popupopen", function () { if (!el.innerHTML) el.innerHTML = card(i); });
+    mk.on("click", function () { if (!el.innerHTML) el.innerHTML = card(i); });
+    mk.bindPopup(el, {maxWidth: 320});
+    mk.bindTooltip('<b>' + D.T[t] + '</b> &middot; ' + D.lh[E.l[i]], {sticky: true});
+    return mk;
+  }
+  var R = 48, cache = {}, spider = null;
+  function clusters(z) {
+    if (cache[z]) return cache[z];
+    var out = byType.map(function (m) {
+      var cells = new Map();
+      m.forEach(function (evs, l) {
+        var key = l;
+        if (z < D.zmax) {
+          var p = map.project([D.la[l], D.lo[l]], z);
+          key = Math.floor(p.x / R) + ":" + Math.floor(p.y / R);
+        }
+        var c = cells.get(key);
+        if (!c) { c = {locs: [], n: 0, la: 0, lo: 0}; cells.set(key, c); }
+        c.locs.push(l); c.n += evs.length; c.la += D.la[l] * evs.length; c.lo += D.lo[l] * evs.length;
+      });
+      return Array.from(cells.values());
+    });
+    cache[z] = out;
+    return out;
+  }
+  function unspider() { if (spider) { map.removeLayer(spider.layer); spider.group.removeLayer(spider.layer); spider = null; } }
+  function fanOut(t, c, center) {
+    unspider();
+    var evs = [];
+    c.locs.forEach(function (l) { evs = evs.concat(byType[t].get(l)); });
+    var k = Math.min(evs.length, D.spider), p0 = map.latLngToLayerPoint(center);
+    var layer = L.featureGroup(), col = D.C[t];
+    for (var j = 0; j < k; j++) {
+      var ang = j * 2.4, r = 18 + 5 * Math.sqrt(j) * 2.2;
+      var ll = map.layerPointToLatLng(L.point(p0.x + r * Math.cos(ang), p0.y + r * Math.sin(ang)));
+      L.polyline([center, ll], {color: col, weight: 1, opacity: 0.6, interactive: false}).addTo(layer);
+      eventMarker(evs[j], ll, 0).addTo(layer);
+    }
+    if (evs.length > k) {
+      L.tooltip({permanent: true, direction: "top"}).setLatLng(center)
+        .setContent((evs.length - k) + " more here: zoom in or narrow the filters").addTo(layer);
+    }
+    spider = {layer: layer, group: G[t]};
+    G[t].addLayer(layer);
+  }
+  function draw() {
+    unspider();
+    var z = map.getZoom(), all = clusters(Math.min(z, D.zmax)), view = map.getBounds().pad(0.3);
+    all.forEach(function (cs, t) {
+      var g = G[t];
+      if (!g) return;
+      g.clearLayers();
+      cs.forEach(function (c) {
+        var ll = L.latLng(c.la / c.n, c.lo / c.n);
+        if (!view.contains(ll)) return;
+        if (c.n === 1) { g.addLayer(eventMarker(byType[t].get(c.locs[0])[0], ll, 1)); return; }
+        var col = D.C[t], mk = L.circleMarker(ll, {radius: Math.min(28, 7 + 2.5 * Math.log2(c.n)), color: col,
+          weight: 2, fill: true, fillColor: col, fillOpacity: 0.55, count: c.n});
+        mk.bindTooltip(c.n + " &times; " + D.T[t] + (c.locs.length === 1 ? " &middot; " + D.lh[c.locs[0]] : " in " + c.locs.length + " places"));
+        mk.on("click", function (ev) {
+          L.DomEvent.stop(ev);
+          if (c.locs.length > 1 && map.getZoom() < D.zmax) {
+            var b = L.latLngBounds(c.locs.map(function (l) { return [D.la[l], D.lo[l]]; }));
+            map.fitBounds(b.pad(0.2), {maxZoom: D.zmax});
+          } else { fanOut(t, c, ll); }
+        });
+        g.addLayer(mk);
+      });
+    });
+  }
+  map.on("zoomend moveend", draw);
+  map.on("click", unspider);
+  if (HEAT && L.heatLayer) {
+    var pts = [], mx = 1;
+    for (var l = 0; l < perLoc.length; l++) if (perLoc[l]) { pts.push([D.la[l], D.lo[l], perLoc[l]]); mx = Math.max(mx, perLoc[l]); }
+    HEAT.addLayer(L.heatLayer(pts, {radius: 18, blur: 20, minOpacity: 0.3, max: Math.max(1, mx / 4)}));
+  }
+  window.eventAtlas = {shown: N, draw: draw};
+  draw();
+})();
+{% endmacro %}"""
+    )
+
+    def __init__(self, payload: dict, groups: list[str | None], heat_group: str):
+        super().__init__()
+        self._name = "AtlasLayer"
+        self.data_js = _js_string(json.dumps(payload, separators=(",", ":"), allow_nan=False))
+        self.groups = groups
+        self.heat_group = heat_group
+
+
+class _Legend(MacroElement):
+    """Legend control: colour, symbol, label and count per event type (our own strings only)."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+(function () {
+  var legend = L.control({position: "bottomright"});
+  legend.onAdd = function () {
+    var div = L.DomUtil.create("div", "event-atlas-legend");
+    div.style.cssText = "background:rgba(255,255,255,.9);padding:6px 8px;border-radius:4px;font:12px/1.5 sans-serif;box-shadow:0 1px 4px rgba(0,0,0,.3)";
+    div.innerHTML = {{ this.html_js }};
+    return div;
+  };
+  legend.addTo({{ this._parent.get_name() }});
+})();
+{% endmacro %}"""
+    )
+
+    def __init__(self, rows: list[tuple[str, str, str, int]]):
+        super().__init__()
+        self._name = "Legend"
+        html_rows = "".join(
+            f'<div><span style="color:{c};font-size:14px">●</span> <span style="color:{c}">{_esc(sym)}</span> '
+            f"{_esc(label)} <span style=\"color:#666\">({n})</span></div>"
+            for c, sym, label, n in rows
+        )
+        self.html_js = _js_string(_inert(html_rows or "<div>No events</div>"))
+
+
+class _Fullscreen(MacroElement):
+    """A fullscreen button (Fullscreen API on the map's container; no plugin asset needed)."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+(function () {
+  var map = {{ this._parent.get_name() }};
+  var ctl = L.control({position: "topleft"});
+  ctl.onAdd = function () {
+    var bar = L.DomUtil.create("div", "leaflet-bar leaflet-control");
+    var a = L.DomUtil.create("a", "event-atlas-fullscreen", bar);
+    a.href = "#"; a.title = "Fullscreen"; a.setAttribute("role", "button"); a.innerHTML = "&#x26F6;";
+    a.style.fontSize = "18px";
+    L.DomEvent.on(a, "click", function (e) {
+      L.DomEvent.stop(e);
+      var c = map.getContainer();
+      if (document.fullscreenElement) { document.exitFullscreen(); }
+      else if (c.requestFullscreen) { c.requestFullscreen(); }
+    });
+    return bar;
+  };
+  ctl.addTo(map);
+  document.addEventListener("fullscreenchange", function () { map.invalidateSize(); });
+})();
+{% endmacro %}"""
+    )
+
+    def __init__(self):
+        super().__init__()
+        self._name = "Fullscreen"
+
+
+class _BaseLand(MacroElement):
+    """Country polygons in a pane *below* the tiles: visible only where tiles are missing."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+(function () {
+  var map = {{ this._parent.get_name() }};
+  var pane = map.createPane("eventAtlasLand");
+  pane.style.zIndex = 150;
+  pane.style.pointerEvents = "none";
+  L.geoJSON(JSON.parse({{ this.data_js }}), {pane: "eventAtlasLand", interactive: false,
+    renderer: L.canvas({pane: "eventAtlasLand"}),
+    style: function () { return {color: "#9A968C", weight: 0.8, fillColor: "#F7F5F0", fillOpacity: 1}; }
+  }).addTo(map);
+})();
+{% endmacro %}"""
+    )
+
+    def __init__(self, geojson: dict):
+        super().__init__()
+        self._name = "BaseLand"
+        self.data_js = _js_string(json.dumps(geojson, separators=(",", ":")))

@@ -36,6 +36,7 @@ def add_border_distances(events: list[Event], border: tuple[str, str] = DEFAULT_
     for e, d, s in zip(placed, dist, side):
         e.border_distance_km = None if np.isnan(d) else round(float(d), 1)
         e.border_side = s or None
+        e.country_code = e.country_code or e.border_side  # imported tables may not name it
     return events
 
 

@@ -28,6 +28,8 @@ SETTINGS = (
             "Compiled offline gazetteer index; built on first use from the GeoNames packages."),
     Setting("articles", "EVENT_ATLAS_ARTICLES", str(REPO_ROOT / "data" / "articles"),
             "Folder of bundled articles the app ingests when the store is missing."),
+    Setting("max_file_mb", "EVENT_ATLAS_MAX_FILE_MB", "20",
+            "Largest input file ingest accepts, in MB; bigger files are refused by name."),
     Setting("online", "EVENT_ATLAS_ONLINE", "0",
             "1 to let geopy's online geocoder fill gaps of the offline gazetteer (cached, 1 request/s)."),
     Setting("geocoder", "EVENT_ATLAS_GEOCODER", "nominatim",

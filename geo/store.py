@@ -401,6 +401,20 @@ class EventStore:
             self._write_events(conn, article.id, events, extractor_version)
             return True
 
+    def add_many(self, items: Iterable[tuple[Article, Iterable[Event]]], extractor_version: str) -> int:
+        """Store many new articles with their events in ONE transaction; returns how many were new.
+
+        For bulk loads (imported tables, synthetic data): a commit per article would dominate.
+        Duplicates are skipped as in :meth:`add_article_with_events`.
+        """
+        new = 0
+        with self._transaction(write=True) as conn:
+            for article, events in items:
+                if self._insert_article(conn, article):
+                    self._write_events(conn, article.id, list(events), extractor_version)
+                    new += 1
+        return new
+
     def article_events(self, article_id: str) -> list[Event]:
         """The events stored for an article, as extracted (corrections not applied)."""
         with self._transaction(write=False) as conn:

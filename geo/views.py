@@ -199,6 +199,15 @@ def filter_events(df: pd.DataFrame, state: ViewState, *, ignore_dates: bool = Fa
     return df[mask]
 
 
+def facets(df: pd.DataFrame) -> dict[str, list]:
+    """Choices for the filter widgets: event types, countries, top 50 claimants."""
+    return {
+        "types": [t for t in EVENT_TYPES if t in set(df["event_type"].unique())],
+        "countries": sorted(str(c) for c in df["country_code"].dropna().unique()),
+        "claims": [str(c) for c in df["claimed_by"].dropna().value_counts().index[:50]],
+    }
+
+
 def daily_counts(df: pd.DataFrame) -> pd.DataFrame:
     """Events per day and type (columns day, event_type, events), for the stacked bar chart."""
     known = df[df["day"].notna()]
@@ -227,11 +236,16 @@ def next_play_day(lo: date, hi: date, current: date | None, step_days: int = 1) 
 
 def table_rows(df: pd.DataFrame, selected: int | None, limit: int) -> pd.DataFrame:
     """At most `limit` rows for the table, newest first, the selected event (if any) on top."""
-    rows = df.sort_values(["day", "event_id"], ascending=[False, False], na_position="last")
+    # Order on two numeric columns, then take only `limit` rows (sorting the whole frame
+    # would move every text column of 100k rows).
+    day = df["day"].to_numpy(dtype="datetime64[ns]").astype("int64")
+    day = np.where(df["day"].isna().to_numpy(), np.iinfo("int64").min, day)
+    ids = pd.to_numeric(df["event_id"], errors="coerce").fillna(-1).to_numpy()
+    order = np.lexsort((-ids, -day.astype(float)))
     if selected is not None:
-        sel = rows["event_id"] == selected
-        rows = pd.concat([rows[sel], rows[~sel]])
-    return rows.head(limit)
+        first = np.flatnonzero(ids[order] == selected)
+        order = np.concatenate([order[first], np.delete(order, first)])
+    return df.iloc[order[:limit]]
 
 
 def highlight_spans(text: str, start: int | None, end: int | None) -> tuple[str, str, str]:
@@ -239,3 +253,62 @@ def highlight_spans(text: str, start: int | None, end: int | None) -> tuple[str,
     if start is None or end is None or not (0 <= start <= end <= len(text)):
         return text, "", ""
     return text[:start], text[start:end], text[end:]
+
+
+SESSION_ID_BASE = 10**12  # ids of events kept in a visitor's session (never in the store)
+
+
+def session_events_frame(new_events, articles: Mapping[str, Any], stored: pd.DataFrame,
+                         previous: pd.DataFrame | None) -> pd.DataFrame:
+    """Events extracted in a visitor's session as a frame shaped like the store's (prepared),
+    appended to `previous`; ids start at SESSION_ID_BASE so they never clash with stored ones."""
+    start = SESSION_ID_BASE + (0 if previous is None else len(previous))
+    records = []
+    for k, e in enumerate(new_events):
+        art = articles.get(e.article_id)
+        rec = e.to_dict()
+        rec.update(event_id=start + k, event_key=f"session:{start + k}", notes=None, corrected_fields="",
+                   extractor_version="session", title=getattr(art, "title", None), url=getattr(art, "url", None),
+                   source=getattr(art, "source", None),
+                   published=art.published.isoformat() if getattr(art, "published", None) else None)
+        records.append(rec)
+    frame = pd.DataFrame.from_records(records, columns=[c for c in stored.columns if c not in ("day", "search")])
+    frame = prepare_events(frame)
+    if previous is not None:
+        frame = pd.concat([previous, frame], ignore_index=True)
+    return frame
+
+
+def event_card_html(event: Mapping[str, Any], article=None, context_chars: int = 1500) -> str:
+    """The selected event's card plus its article text with the evidence sentence marked.
+
+    Every piece of article text is HTML-escaped; only our own tags remain.
+    """
+    import html as _html
+
+    from geo.mapping import event_popup_html
+
+    out = event_popup_html(event)
+    if article is None:
+        return out
+    text = article.text
+    start, end = event.get("evidence_start"), event.get("evidence_end")
+    try:
+        start, end = int(start), int(end)
+    except (TypeError, ValueError):
+        start = end = None
+    before, evidence, after = highlight_spans(text, start, end)
+    if evidence:
+        cut = max(0, len(before) - context_chars)
+        before = ("…" if cut else "") + before[cut:]
+        after = after[:context_chars] + ("…" if len(after) > context_chars else "")
+    else:
+        before = before[: 2 * context_chars]
+    title = _html.escape(article.title or article.id)
+    out += (
+        f'<div style="margin-top:8px;font:600 13px sans-serif">{title}</div>'
+        '<div style="max-height:340px;overflow:auto;white-space:pre-wrap;font:13px/1.5 sans-serif;'
+        'border:1px solid #ddd;padding:6px;border-radius:4px">'
+        f"{_html.escape(before)}<mark>{_html.escape(evidence)}</mark>{_html.escape(after)}</div>"
+    )
+    return out

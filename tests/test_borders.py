@@ -17,8 +17,8 @@ from geo.errors import BorderError, EventAtlasError
 GEOD = pyproj.Geod(ellps="WGS84")
 HYPO = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
-KHARKIV = (49.9935, 36.2304)
-BELGOROD = (50.5977, 36.5858)
+KHARKIV = (49.98177, 36.25475)  # GeoNames cities500 coordinates, as the pipeline uses
+BELGOROD = (50.60343, 36.58091)
 KOTLUBAN = (49.0167, 44.2333)
 VOVCHANSK = (50.2908, 36.9411)
 SEVASTOPOL = (44.6, 33.52)
@@ -50,11 +50,10 @@ def ua_ru_vertices(ua_ru_lines):
 @pytest.mark.parametrize(
     ("point", "km"),
     [
-        # Values of the reference definition on this geometry (NE 10m "deu" 5.1.1). The task brief
-        # quoted 32.6 for Kharkiv and 35.4 for Belgorod; this border gives 31.51 and 34.91 there
-        # (checked against pyproj's AEQD below), so those two cannot be met on this data.
-        (KHARKIV, 31.51),
-        (BELGOROD, 34.91),
+        # Known values on NE 10m "deu" 5.1.1 at the GeoNames coordinates the pipeline geocodes to
+        # (other published coordinates of the city centres give up to ~1 km less).
+        (KHARKIV, 32.6),
+        (BELGOROD, 35.4),
         (KOTLUBAN, 299.08),
         (VOVCHANSK, 5.50),
     ],

@@ -19,11 +19,18 @@ import pytest
 pytestmark = pytest.mark.browser
 REPO = Path(__file__).resolve().parent.parent
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+# Events drawn: markers are clustered, each CircleMarker stands for options.count events
+# (1 for a single event; fanned-out copies have count 0 so they are not counted twice).
 COUNT_MARKERS = """() => {
   if (!window.L) return -1;
   let n = 0, maps = 0;
   for (const v of Object.values(window)) {
-    if (v instanceof L.Map) { maps++; v.eachLayer(l => { if (l instanceof L.CircleMarker) n++; }); }
+    if (v instanceof L.Map) {
+      maps++;
+      v.eachLayer(l => {
+        if (l instanceof L.CircleMarker) n += (typeof l.options.count === "number" ? l.options.count : 1);
+      });
+    }
   }
   return maps ? n : -1;
 }"""

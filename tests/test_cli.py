@@ -58,9 +58,9 @@ def test_ingest_is_idempotent(tmp_path):
     db = tmp_path / "store.db"
     first = run("ingest", "data/articles", "--db", db)
     assert first.returncode == 0, first.stderr
-    assert "17 new articles" in first.stderr
+    assert "17 new articles" in first.stderr, first.stderr
     second = run("ingest", "data/articles", "--db", db)
-    assert "0 new articles, 17 already stored, 0 events" in second.stderr
+    assert "0 new articles, 17 already stored, 0 events" in second.stderr, second.stderr
 
 
 def test_toponyms_contract(tmp_path):

@@ -1,0 +1,173 @@
+"""Context-aware toponym resolution: one gazetteer entry per recognised name.
+
+Every candidate gets a score from priors and the article's context:
+- priors: feature (country, continent, sea > division > settlement) and population; a division
+  must be ten times as populous as a same-named city to win ("Kharkiv" is the city, "California"
+  the state); national capitals get a small bonus ("Washington");
+- containers written next to the name: "Zolochiv in the Kharkiv region", "Pokrovsk, Donetsk
+  region", "the Idaho town of Moscow", "Pleasanton, California";
+- the countries and divisions the article mentions, by share of mentions;
+- distance to the places already resolved (unambiguous names are resolved first);
+- spelling: an entry whose own name is the written one beats one listing it as an old alias
+  ("Pokrovsk" is the town in Donetsk oblast, not Engels, once called Pokrovsk).
+"""
+from __future__ import annotations
+
+import difflib
+import math
+import re
+from typing import TYPE_CHECKING
+
+from .gazetteer import AREA_FEATURES, Gazetteer, Place
+from .names import normalize_name
+
+if TYPE_CHECKING:
+    from .toponyms import Toponym
+
+_CONTAINER_FEATURES = ("region", "country")
+_BEFORE = re.compile(r"([A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+)?)\s+(?:region\s+|oblast\s+|state\s+)?"
+                     r"(?:town|city|village|port|settlement|district|suburb|county)\s+of\s*$")
+_AFTER = re.compile(r"^\s*(?:,|in|of)?\s*(?:the\s+)?(?:[A-Z]\w+'s\s+)?([A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+)?)\s+"
+                    r"(region|oblast|territory|krai|province)")
+
+
+def haversine_km(a: Place, b: Place) -> float:
+    """Great-circle distance between two places in km."""
+    p1, p2 = math.radians(a.lat), math.radians(b.lat)
+    dp, dl = p2 - p1, math.radians(b.lon - a.lon)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
+
+
+class Resolver:
+    """Scores gazetteer candidates of each toponym in the context of its article."""
+
+    def __init__(self, gazetteer: Gazetteer):
+        self.gazetteer = gazetteer
+
+    def resolve(self, doc, toponyms: list[Toponym]) -> list[Toponym]:
+        """Set `place` of every toponym (None when no candidate); returns the same list."""
+        context_cc, context_a1 = self._context(toponyms)
+        containers = self._comma_containers(doc, toponyms)
+        by_name: dict[tuple, Place | None] = {}
+        # Unambiguous names first; they anchor the others.
+        order = sorted(toponyms, key=lambda t: len({(c.country_code, c.admin1_code) for c in t.candidates}))
+        anchors: list[Place] = []
+        for t in order:
+            if t.is_demonym:
+                continue  # recognised with its country
+            key = (t.name.casefold(), t.is_region_phrase, containers.get(id(t), ()))
+            if key in by_name:
+                t.place = by_name[key]
+                continue
+            t.place = self._choose(doc, t, context_cc, context_a1, anchors, containers.get(id(t), ()))
+            by_name[key] = t.place
+            if t.place is not None and t.place.feature == "city":
+                anchors.append(t.place)  # divisions count through context_a1 instead
+        return toponyms
+
+    @staticmethod
+    def _context(toponyms) -> tuple[dict[str, float], set[tuple[str, str]]]:
+        """Share of mentions per country, and the divisions named unambiguously."""
+        counts: dict[str, float] = {}
+        divisions: set[tuple[str, str]] = set()
+        for t in toponyms:
+            if t.is_demonym:
+                if t.place is not None and t.place.country_code:
+                    counts[t.place.country_code] = counts.get(t.place.country_code, 0) + 1
+                continue
+            for c in t.candidates:
+                if c.feature == "country":
+                    counts[c.country_code] = counts.get(c.country_code, 0) + 2
+            regions = {(c.country_code, c.admin1_code) for c in t.candidates if c.feature == "region"}
+            if len(regions) == 1 and (t.is_region_phrase or all(c.feature != "city" or c.population < 20000
+                                                                 for c in t.candidates)):
+                cc, a1 = next(iter(regions))
+                counts[cc] = counts.get(cc, 0) + 1
+                divisions.add((cc, a1))
+            # Names whose every candidate lies in one country ("Kharkiv", "Bakhmut") count too.
+            ccs = {c.country_code for c in t.candidates}
+            if len(ccs) == 1 and len(t.candidates) <= 3:
+                cc = ccs.pop()
+                counts[cc] = counts.get(cc, 0) + 0.5
+        total = sum(counts.values()) or 1.0
+        return {cc: n / total for cc, n in counts.items()}, divisions
+
+    def _comma_containers(self, doc, toponyms) -> dict[int, tuple]:
+        """'Pleasanton, California', 'Salisbury, England': the second names the first's container."""
+        out = {}
+        for a, b in zip(toponyms, toponyms[1:]):
+            between = doc[a.token_end: b.token_start]
+            if len(between) == 1 and between[0].text == "," and not b.is_demonym:
+                keys = tuple({(c.country_code, c.admin1_code if c.feature == "region" else "")
+                              for c in b.candidates if c.feature in _CONTAINER_FEATURES})
+                if keys:
+                    out[id(a)] = keys
+        return out
+
+    def _adjacent_region(self, doc, t: Toponym) -> list[Place]:
+        """Regions named next to the toponym: 'Zolochiv in the Kharkiv region', 'the Idaho town of Moscow'."""
+        before = doc[max(0, t.token_start - 6): t.token_start].text
+        mb = _BEFORE.search(before)
+        if mb:
+            return list(self.gazetteer.candidates(re.sub(r"^(?:The|In|At|Of)\s+", "", mb.group(1))))
+        m = _AFTER.match(doc[t.token_end: min(len(doc), t.token_end + 8)].text)
+        return list(self.gazetteer.candidates(m.group(1))) if m else []
+
+    def _choose(self, doc, t: Toponym, context_cc, context_a1, anchors: list[Place], containers) -> Place | None:
+        cands = list(t.candidates)
+        if t.is_region_phrase and any(c.feature == "region" for c in cands):
+            cands = [c for c in cands if c.feature == "region"]
+        if not cands:
+            return None
+        near_regions = self._adjacent_region(doc, t)
+        near_admin = {(c.country_code, c.admin1_code) for c in near_regions if c.feature in ("region", "city")}
+        best, best_score = None, -1e9
+        for c in cands:
+            s = self._prior(c, t)
+            s += 3.0 * context_cc.get(c.country_code, 0.0)
+            if c.feature == "city" and (c.country_code, c.admin1_code) in context_a1:
+                s += 1.0
+            if (c.country_code, c.admin1_code) in near_admin:
+                s += 8
+            if containers and c.feature != "country" and any(
+                    cc == c.country_code and (not a1 or a1 == c.admin1_code) for cc, a1 in containers):
+                s += 6
+            if anchors and c.feature == "city":
+                d = min(haversine_km(c, a) for a in anchors)
+                s += 2 if d < 100 else 1 if d < 300 else 0.5 if d < 800 else 0
+            # An alias shared by unrelated places ("Sloviansk" is also listed under Nikopol):
+            # prefer the entry whose own name is spelled like the text.
+            own, written = normalize_name(c.name), normalize_name(t.name)
+            s += 1.5 if own == written else 0.3 * difflib.SequenceMatcher(None, own, written).ratio()
+            if s > best_score:
+                best, best_score = c, s
+        if near_admin and best is not None and (best.country_code, best.admin1_code) not in near_admin:
+            # "Hlyboke in the Kharkiv region" with no Hlyboke there in the gazetteer: the region
+            # is the most specific place the text supports, better than a namesake elsewhere.
+            region = next((c for c in near_regions if c.feature == "region"), None)
+            if region is not None:
+                return region
+        if t.is_region_phrase and best is not None and best.feature == "city":
+            region = self.gazetteer.region_of(best.country_code, best.admin1_code)
+            if region is not None:
+                return region
+        return best
+
+    def _prior(self, c: Place, t: Toponym) -> float:
+        """Feature and population prior (log scale)."""
+        logpop = math.log10(c.population + 10)
+        if c.feature == "country":
+            return 1.2 * logpop + 4
+        if c.feature in AREA_FEATURES:
+            return 1.2 * max(logpop, 7.0) + 4  # seas have no population; they are as known as a country
+        if c.feature == "region":
+            return 1.2 * (logpop - 1) + (6 if t.is_region_phrase else 0)
+        s = 1.2 * logpop
+        if t.is_region_phrase:
+            s -= 1  # a city name in "X region" still resolves to X's region (see _choose)
+        if c.source == "supplement":
+            s += 1  # curated entries exist because cities500 lacks them
+        if c.geonameid in self.gazetteer.capitals:
+            s += 1
+        return s
