@@ -98,6 +98,27 @@ def cmd_ingest(a) -> int:
     return 1 if report.failures else 0
 
 
+def cmd_reextract(a) -> int:
+    from .pipeline import reextract
+    from .store import EventStore
+
+    db = settings.db_path(a.db)
+    with EventStore(db) as store:
+        n = reextract(store, everything=a.all)
+    print(f"{db}: re-extracted {n} articles (analyst corrections kept)", file=sys.stderr)
+    return 0
+
+
+def cmd_correct(a) -> int:
+    from .store import EventStore
+
+    value = json.loads(a.value) if a.json else a.value
+    with EventStore(settings.db_path(a.db)) as store:
+        store.add_correction(a.event_key, a.field, value, a.author, note=a.note)
+    print(f"corrected {a.field} of {a.event_key}", file=sys.stderr)
+    return 0
+
+
 def cmd_export(a) -> int:
     from . import export
     from .store import EventStore
@@ -146,6 +167,19 @@ def build_parser() -> argparse.ArgumentParser:
                                              "ACLED .csv exports, GDELT 2.0 .CSV/.tsv event exports")
     i.add_argument("--db", help=f"store path (default: ${settings._BY_NAME['db'].env} or data/events.db)")
     i.set_defaults(func=cmd_ingest)
+    r = sub.add_parser("reextract", help="re-run extraction on stored articles, keeping corrections")
+    r.add_argument("--all", action="store_true", help="every article, not only those of an older extractor")
+    r.add_argument("--db")
+    r.set_defaults(func=cmd_reextract)
+    c = sub.add_parser("correct", help="record an analyst correction of one event field")
+    c.add_argument("event_key", help="the event's stable key (event_key column)")
+    c.add_argument("field", help="lat, lon, place, event_type, verified, date, claimed_by or notes")
+    c.add_argument("value", help="new value (with --json: a JSON value, e.g. 50.1, true, null)")
+    c.add_argument("--json", action="store_true")
+    c.add_argument("--author", required=True)
+    c.add_argument("--note")
+    c.add_argument("--db")
+    c.set_defaults(func=cmd_correct)
     x = sub.add_parser("export", help="write all events of the store as CSV, GeoJSON or KML")
     x.add_argument("--format", choices=("csv", "geojson", "kml"), required=True)
     x.add_argument("--db", help="store path (default: $EVENT_ATLAS_DB or data/events.db)")

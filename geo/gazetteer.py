@@ -36,7 +36,7 @@ class Place:
     lon: float
     country_code: str
     admin1_code: str
-    feature: str  # country | region | city | continent | area | water
+    feature: str  # country | region (admin1) | district (admin2) | city | continent | area | water
     population: int
     source: str  # gazetteer | supplement | cache | nominatim ...
     admin1_name: str | None = None
@@ -141,7 +141,7 @@ class OfflineGeocoder(Geocoder):
             p for p in self.gazetteer.candidates(query)
             if (not country_codes or p.country_code in country_codes) and (not feature or p.feature == feature)
         ]
-        cands.sort(key=lambda p: (-(p.feature in ("country", *AREA_FEATURES)), -(p.feature == "region"),
+        cands.sort(key=lambda p: (-(p.feature in ("country", *AREA_FEATURES)), -(p.feature in ("region", "district")),
                                   -math.log1p(p.population)))
         locs = [p.to_location() for p in cands]
         if not locs:

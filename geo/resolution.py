@@ -161,8 +161,8 @@ class Resolver:
             return 1.2 * logpop + 4
         if c.feature in AREA_FEATURES:
             return 1.2 * max(logpop, 7.0) + 4  # seas have no population; they are as known as a country
-        if c.feature == "region":
-            return 1.2 * (logpop - 1) + (6 if t.is_region_phrase else 0)
+        if c.feature in ("region", "district"):
+            return 1.2 * (logpop - 1) + (6 if t.is_region_phrase and c.feature == "region" else 0)
         s = 1.2 * logpop
         if t.is_region_phrase:
             s -= 1  # a city name in "X region" still resolves to X's region (see _choose)

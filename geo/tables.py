@@ -17,6 +17,7 @@ from .errors import ArticleError
 from .extraction import acled_types
 from .model import Article, Event
 
+IMPORTED_PREFIXES = ("acled:", "gdelt:")  # ids of rows imported from tables: their events are not re-extracted
 ACLED_COLUMNS = ("event_date", "event_type", "sub_event_type", "actor1", "actor2", "admin1", "location",
                  "latitude", "longitude", "geo_precision", "source", "notes", "fatalities")
 # ACLED (event_type, sub_event_type) -> ours; None sub-type = any sub-type of that event type.
@@ -108,7 +109,7 @@ def read_acled(path: Path, text: str) -> TableResult:
             out.problems.append(str(exc) if isinstance(exc, ArticleError) else f"{where}: bad event_date {row['event_date']!r}")
             continue
         notes = (row.get("notes") or "").strip() or f"{row['event_type']} at {row['location']}"
-        art = Article(id=row.get("event_id_cnty") or _row_id("acled", *row.values()), text=notes, published=day,
+        art = Article(id=f"acled:{row['event_id_cnty']}" if row.get("event_id_cnty") else _row_id("acled", *row.values()), text=notes, published=day,
                       title=f"ACLED: {row['sub_event_type']} in {row['location']}", source=row["source"], origin=where)
         etype, sub = mapped
         acled_type, acled_sub = key

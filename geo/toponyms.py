@@ -41,6 +41,9 @@ _PLACE_PREPOSITIONS = {"in", "near", "at", "outside", "around", "from", "to", "i
                        "over", "across", "between", "through", "via"}
 _SETTLEMENT_WORDS = {"village", "town", "city", "settlement", "hamlet", "port", "suburb", "district",
                      "region", "municipality", "outskirts", "area"}
+# "Russia's Black Sea coast", "the Black Sea Fleet": the sea names a coastline or a navy here,
+# and its centre would put the place hundreds of km off.
+_SEA_MODIFIED = {"coast", "coastline", "coasts", "shore", "shores", "fleet", "port", "ports", "resort", "resorts"}
 _ABBREVIATION = re.compile(r"^(?:[A-Z]\.){2,3}$")  # "U.S.", "U.K.", "U.S.A."
 _NAME_ENTS = ("PERSON", "ORG", "WORK_OF_ART", "EVENT", "LAW", "LOC", "FAC", "PRODUCT")
 
@@ -156,6 +159,9 @@ class ToponymRecognizer:
                 continue
             if j - i == 1 and span.text in surnames and not any(c.feature in ("country", *AREA_FEATURES) for c in cands):
                 continue
+            nxt = doc[j].lower_ if j < n else ""
+            if nxt in _SEA_MODIFIED and all(c.feature == "water" for c in cands):
+                return None
             if self._plausible(span, cands):
                 return span, cands
         return None

@@ -196,3 +196,24 @@ def test_export_cli_writes_every_format_and_neutralises_formulas(tmp_path):
             assert len(json.loads(out.read_text())["features"]) == 3
         else:
             assert len(ET.parse(out).getroot().findall(".//{http://www.opengis.net/kml/2.2}Placemark")) == 3
+
+
+def test_reextraction_keeps_analyst_corrections(tmp_path, monkeypatch):
+    import geo.pipeline as pipeline
+
+    db = tmp_path / "c.db"
+    src = tmp_path / "one.jsonl"
+    src.write_text(GOOD + "\n", encoding="utf-8")
+    assert cli("ingest", src, "--db", db).returncode == 0
+    with EventStore(db) as s:
+        key = s.events_frame()["event_key"][0]
+    res = cli("correct", key, "lat", "46.5", "--json", "--author", "analyst@example.org", "--note", "port, not centre", "--db", db)
+    assert res.returncode == 0, res.stderr
+    assert cli("correct", key, "verified", "true", "--json", "--author", "analyst@example.org", "--db", db).returncode == 0
+    with EventStore(db) as s:
+        n = pipeline.reextract(s, everything=False, extractor_version="rules-next")  # a newer extractor
+        assert n == 1
+        row = s.events_frame().iloc[0]
+        assert row["lat"] == 46.5 and bool(row["verified"]) is True and row["extractor_version"] == "rules-next"
+        (corr,) = [c for c in s.corrections(key) if c["field"] == "lat"]
+        assert corr["author"] == "analyst@example.org" and corr["note"] == "port, not centre"
