@@ -128,7 +128,8 @@ class EventExtractor:
         last_date: str | None = None
         sents = list(doc.sents)
         for si, sent in enumerate(sents):
-            sent_tops = [t for t in toponyms if sent.start <= t.token_start < sent.end and t.place]
+            sent_tops = [t for t in toponyms if sent.start <= t.token_start < sent.end and t.place
+                         and not getattr(t, "is_demonym", False)]
             next_text = sents[si + 1].text if si + 1 < len(sents) else ""
             ev_date, date_prec = self._date(article, sent, last_date)
             claimed = self._claimed_by(sent)
@@ -183,9 +184,11 @@ class EventExtractor:
             if lemma == "destroy" and not sent_has_weapon:
                 continue
             if lemma == "attack" and not has_weapon:
-                # "troops attacked" is ground fighting; "the attack" in a report about drones is not.
+                # "troops attacked" and "launched a major attack" (an offensive) are ground fighting;
+                # "the attack" in a report about drones refers back to the strike.
                 local_military = any(t.lower_ in MILITARY for t in tok.doc[max(sent.start, tok.i - 6): tok.i + 6])
-                if local_military or not doc_has_weapon:
+                launched = tok.dep_ == "dobj" and tok.head.lemma_ in ("launch", "mount", "begin", "start")
+                if local_military or launched or not doc_has_weapon:
                     etype = "ground_fighting"
             if lemma in ("target", "hit", "strike") and not has_weapon and military:
                 etype = "ground_fighting"
@@ -202,12 +205,19 @@ class EventExtractor:
                 sub = next((WEAPONS[w] for w in re.findall(r"[a-z]+", text_l) if w in WEAPONS), None)
             if lemma == "repel" and any(w in text_l for w in ("drone", "missile", "air attack")):
                 etype = "interception"
-            if self._non_event(tok):
+            if self._non_event(tok) or self._background(tok):
                 continue
             found.append((tok, etype, sub))
         if any(e == "strike" for _, e, _ in found):
             found = [f for f in found if f[1] != "explosion"]  # explosions of an attributed attack
         return found
+
+    @staticmethod
+    def _background(tok) -> bool:
+        """'Kuleba, who visited Washington last month, said ...': a person's past, not news."""
+        node = tok if tok.pos_ in ("VERB", "AUX") else tok.head
+        return node.dep_ == "relcl" and node.head.pos_ == "PROPN" and any(
+            c.lower_ in ("who", "whom") for c in node.children)
 
     @staticmethod
     def _non_event(tok) -> bool:
@@ -259,6 +269,8 @@ class EventExtractor:
             return True  # "Washington-based", "US-supplied"
         if nxt is not None and nxt.text in ("'s", "’s") and top.place.feature == "country":
             return True  # "Ukraine's Kharkiv region": a qualifier, not the place
+        if top.place.feature == "country" and last.dep_ in ("nsubj", "nsubjpass"):
+            return True  # "the US approved an aid package": the country acts, it is no place
         if prev is not None and prev.lower_ == "of" and prev2 is not None and (prev2.lower_ in COMPASS or prev2.lower_ in ("km", "kilometres", "kilometers", "miles")) and prev2.lower_ not in ("kilometres", "km") :
             return True  # "east of Kharkiv": a reference point
         if prev is not None and prev.lower_ == "from" and etype != "diplomacy":

@@ -139,7 +139,8 @@ class Resolver:
             # An alias shared by unrelated places ("Sloviansk" is also listed under Nikopol):
             # prefer the entry whose own name is spelled like the text.
             own, written = normalize_name(c.name), normalize_name(t.name)
-            s += 1.5 if own == written else 0.3 * difflib.SequenceMatcher(None, own, written).ratio()
+            # A spelling variant ("Odesa" for "Odessa") is nearly as good as the own name.
+            s += 1.0 if own == written else difflib.SequenceMatcher(None, own, written).ratio()
             if s > best_score:
                 best, best_score = c, s
         if near_admin and best is not None and (best.country_code, best.admin1_code) not in near_admin:

@@ -117,6 +117,9 @@ class ToponymRecognizer:
                 i += 1
                 continue
             span, cands = match
+            if not cands:
+                i = span.end
+                continue
             top = Toponym(span.start_char, span.end_char, span.text, span.start, span.end, candidates=cands)
             top.is_region_phrase = self._region_phrase(doc, span)
             found.append(top)
@@ -161,7 +164,7 @@ class ToponymRecognizer:
                 continue
             nxt = doc[j].lower_ if j < n else ""
             if nxt in _SEA_MODIFIED and all(c.feature == "water" for c in cands):
-                return None
+                return span, ()  # skipped as a whole: "Sea" alone is no place either
             if self._plausible(span, cands):
                 return span, cands
         return None
