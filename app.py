@@ -25,7 +25,7 @@ from geo import views
 from geo.articles import load_articles
 from geo.assets import install_static_assets, localize_map
 from geo.export import to_csv, to_geojson, to_kml
-from geo.mapping import TYPE_COLOURS, border_rings, build_atlas_map, type_label
+from geo.mapping import TYPE_COLOURS, atlas_payload, border_rings, build_atlas_map, type_label
 from geo.model import EVENT_TYPES
 from geo.store import EventStore
 from geo.views import DISTANCE_BANDS, ViewState
@@ -50,6 +50,16 @@ def border_geometry(a: str, b: str) -> dict:
     from geo.borders import border_geojson
 
     return border_geojson(a, b)
+
+
+@st.cache_resource
+def offline_land() -> dict | None:
+    try:
+        from geo.basemap import cached_land_geojson
+
+        return cached_land_geojson()
+    except Exception:  # the base layer is a fallback: never fail the page for it
+        return None
 
 
 @st.cache_resource
@@ -121,11 +131,16 @@ def line_distances(db: str, version: float, line_json: str, n_session: str, _eve
 
 
 @st.cache_resource(max_entries=6, show_spinner=False)
-def event_map(key: str, _shown: pd.DataFrame, pair: tuple[str, str], rings: bool, heat: bool, _line: dict | None):
-    """The folium map of the shown events; `key` names everything it depends on, so a rerun
-    that only changes the selection reuses it (and st_folium sees the same map)."""
-    return localize_map(build_atlas_map(_shown, border_geometry(*pair), rings=rings_for(*pair) if rings else None,
-                                        line=_line, heat=heat, km_column="pair_km"))
+def map_payload(key: str, _shown: pd.DataFrame) -> dict:
+    """The map's browser-side data for the shown events (read-only; `key` names what it
+    depends on). A folium Map itself is not cached: st_folium's rendering changes it."""
+    return atlas_payload(_shown, km_column="pair_km")
+
+
+def event_map(key: str, shown: pd.DataFrame, pair: tuple[str, str], rings: bool, heat: bool, line: dict | None):
+    return localize_map(build_atlas_map(shown, border_geometry(*pair), rings=rings_for(*pair) if rings else None,
+                                        line=line, heat=heat, payload=map_payload(key, shown),
+                                        base_geojson=offline_land()))
 
 
 def store_version(db: Path) -> float:
@@ -133,22 +148,41 @@ def store_version(db: Path) -> float:
     return max(p.stat().st_mtime for p in (db, wal) if p.exists())
 
 
-def secret(name: str):
+def is_local_request() -> bool:
+    """Whether the page was requested on this machine (a laptop run), from the Host header."""
     try:
-        return st.secrets.get(name)
-    except Exception:  # no secrets.toml at all: local single-user mode
-        return None
+        host = (st.context.headers.get("Host") or "").strip().lower()
+    except Exception:  # no request (AppTest, bare mode): a local run
+        return True
+    if host.startswith("["):  # [::1]:8501
+        host = host[: host.find("]") + 1]
+    elif host.count(":") == 1:
+        host = host.split(":")[0]
+    return host in ("", "localhost", "127.0.0.1", "[::1]", "::1")
 
 
-def can_edit() -> bool:
+def editing_policy():
+    from geo.access import policy_from_secrets
+
+    return policy_from_secrets(st.secrets)
+
+
+def can_edit(policy) -> bool:
     """Store edits: signed in (st.login, if [auth] is configured), else the editor password
-    from st.secrets, else (no secrets: a local single-user run) allowed."""
-    if secret("auth"):
-        return bool(getattr(st.user, "is_logged_in", False))
-    password = secret("editor_password")
-    if password:
-        return st.session_state.get("editor_password") == password
-    return True
+    from st.secrets; with no secrets only a local run (a laptop) edits, so a deployment
+    without secrets is read-only and uploads stay in the visitor's session."""
+    if policy.mode == "local":
+        return is_local_request()
+    if policy.mode == "oidc":
+        user = st.user
+        return policy.can_edit(logged_in=bool(getattr(user, "is_logged_in", False)),
+                               email=getattr(user, "email", None))
+    return policy.can_edit(password=st.session_state.get("editor_password"))
+
+
+def toggle_play() -> None:
+    st.session_state["playing"] = not st.session_state.get("playing", False)
+    st.session_state["play_day"] = None  # (re)start at the first day
 
 
 # --------------------------------------------------------------------------- state
@@ -182,6 +216,14 @@ if "url_loaded" not in st.session_state:  # first run of this session: widgets f
     )
 if "_next_range" in st.session_state:  # playback moved the window (set before the slider exists)
     st.session_state["date_range"] = st.session_state.pop("_next_range")
+previous = st.session_state.get("_bounds")
+if previous != (lo, hi):  # new events moved the slider's bounds: keep "everything" meaning everything
+    start, end = st.session_state["date_range"]
+    if previous is not None and (start, end) == previous:
+        start, end = lo, hi
+    start = min(max(start, lo), hi)
+    st.session_state["date_range"] = (start, min(max(end, start), hi))
+    st.session_state["_bounds"] = (lo, hi)
 
 st.title("Event Atlas")
 metrics = st.container()
@@ -229,12 +271,10 @@ if line_file is not None:
 time_col, chart_col = st.columns([2, 3])
 with time_col:
     st.slider("Date range", min_value=lo, max_value=hi, key="date_range", format="YYYY-MM-DD")
-    p1, p2, p3, p4 = st.columns([1, 2, 2, 1])
+    p1, p2, p3, p4 = st.columns([1.4, 2, 2, 1.2], vertical_alignment="bottom")
     playing = st.session_state.get("playing", False)
-    if p1.button("⏸ Pause" if playing else "▶ Play", key="play_button"):
-        st.session_state["playing"] = playing = not playing
-        if playing:
-            st.session_state["play_day"] = None
+    p1.button("⏸ Pause" if playing else "▶ Play", key="play_button", on_click=toggle_play,
+              help="Step through the days: the map, counts and table follow the window")
     p2.selectbox("Speed", list(SPEEDS), index=1, key="speed")
     p3.selectbox("Window", views.WINDOW_MODES, key="window_mode", format_func=str.capitalize)
     p4.number_input("Days", min_value=1, max_value=365, value=7, key="window_days")
@@ -315,8 +355,7 @@ with chart_col:
 
 # --------------------------------------------------------------------------- map + selection
 
-map_key = repr((str(db), version, n_session, state.replace(event=None),
-                json.dumps(line_geojson, sort_keys=True) if line_geojson is not None else None))
+map_key = repr((str(db), version, n_session, state.replace(event=None, heat=False, rings=False)))
 fmap = event_map(map_key, shown, pair, state.rings, state.heat, line_geojson)
 map_col, card_col = st.columns([3, 2])
 with map_col:
@@ -335,9 +374,12 @@ table = views.table_rows(shown, st.session_state.get("selected"), TABLE_LIMIT)
 columns = ["date", "event_type", "sub_type", "place", "precision", "country_code", "pair_km"]
 columns += ["line_km"] if "line_km" in table else []
 columns += ["claimed_by", "verified", "evidence", "title", "url", "event_id"]
+selected = st.session_state.get("selected")
+on_top = selected is not None and len(table) and table["event_id"].iloc[0] == selected
+# A new key per selected event: the table re-renders with that event's row (on top) selected.
 selection = st.dataframe(
-    table[columns], hide_index=True, width="stretch", key="table", on_select="rerun",
-    selection_mode="single-row",
+    table[columns], hide_index=True, width="stretch", key=f"table-{selected}", on_select="rerun",
+    selection_mode="single-row", selection_default={"selection": {"rows": [0]}} if on_top else None,
     column_config={
         "date": st.column_config.TextColumn("Date"),
         "event_type": st.column_config.TextColumn("Type"),
@@ -351,8 +393,7 @@ selection = st.dataframe(
 if len(shown) > TABLE_LIMIT:
     st.caption(f"Newest {TABLE_LIMIT} of {len(shown)} events; the downloads have them all.")
 rows = (selection.get("selection") or {}).get("rows") if selection else None
-if rows and rows != st.session_state.get("_last_rows"):
-    st.session_state["_last_rows"] = rows
+if rows and int(table.iloc[rows[0]]["event_id"]) != selected:  # a row picked in the table
     st.session_state["selected"] = int(table.iloc[rows[0]]["event_id"])
     st.rerun()
 
@@ -389,10 +430,11 @@ d3.download_button("KML (Google Earth)", lambda: to_kml(shown), file_name="event
 # --------------------------------------------------------------------------- add articles
 
 with st.expander("Add articles"):
-    editing = can_edit()
-    if secret("auth") and not editing:
+    policy = editing_policy()
+    editing = can_edit(policy)
+    if policy.mode == "oidc" and not editing:
         st.button("Sign in to add to the shared store", on_click=st.login)
-    elif secret("editor_password") and not editing:
+    elif policy.mode == "password" and not editing:
         st.text_input("Editor password", type="password", key="editor_password")
     st.caption("Saved to the shared event store." if editing else
                "Read-only deployment: new events stay in your session.")

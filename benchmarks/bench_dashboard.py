@@ -57,7 +57,7 @@ print(json.dumps({{"first": first, "filter": sorted(times)[len(times) // 2], "fi
 COUNT = """() => {
   if (!window.L) return -1;
   let n = 0, maps = 0;
-  for (const v of Object.values(window)) {
+  for (const v of new Set(Object.values(window))) {
     if (v instanceof L.Map) { maps++; v.eachLayer(l => {
       if (l instanceof L.CircleMarker) n += (typeof l.options.count === "number" ? l.options.count : 1); }); }
   }

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -119,6 +120,25 @@ def cmd_correct(a) -> int:
     return 0
 
 
+def cmd_geocode(a) -> int:
+    from .geocoding import make_layered_geocoder
+    from .pipeline import reextract
+    from .store import EventStore
+
+    geocoder = make_layered_geocoder()
+    if geocoder.online is None:
+        print("error: online geocoding is off; set EVENT_ATLAS_ONLINE=1 to retry failed lookups", file=sys.stderr)
+        return 2
+    answered, failing = geocoder.online.retry_failed()
+    print(f"retried failed lookups: {answered} answered, {failing} still failing", file=sys.stderr)
+    if answered:
+        # New answers are in the cache; re-extracting picks them up (cache hits, no new requests).
+        with EventStore(settings.db_path()) as store:
+            n = reextract(store, everything=True)
+        print(f"re-extracted {n} articles with the new places", file=sys.stderr)
+    return 1 if failing else 0
+
+
 def cmd_export(a) -> int:
     from . import export
     from .store import EventStore
@@ -180,6 +200,11 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--note")
     c.add_argument("--db")
     c.set_defaults(func=cmd_correct)
+    g = sub.add_parser("geocode", help="online geocoding maintenance")
+    g.add_argument("--retry", action="store_true", required=True,
+                   help="ask the online geocoder again for lookups that failed (down, slow, 429)")
+    g.add_argument("--db")
+    g.set_defaults(func=cmd_geocode)
     x = sub.add_parser("export", help="write all events of the store as CSV, GeoJSON or KML")
     x.add_argument("--format", choices=("csv", "geojson", "kml"), required=True)
     x.add_argument("--db", help="store path (default: $EVENT_ATLAS_DB or data/events.db)")
@@ -196,6 +221,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv=None) -> int:
     """Entry point; returns the exit status (0 ok, 1 some inputs failed, 2 nothing usable)."""
     a = build_parser().parse_args(argv)
+    if getattr(a, "db", None):
+        # One store for every component of this run (events, geocode cache, retries).
+        os.environ["EVENT_ATLAS_DB"] = str(Path(a.db).resolve())
     try:
         return a.func(a)
     except EventAtlasError as exc:

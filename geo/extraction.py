@@ -86,7 +86,7 @@ _TYPE_PRIORITY = ["territorial_change", "interception", "strike", "explosion", "
 _WORD_NUMBERS = {w: i for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve".split())}
 PRECISION_RANK = {"place": 0, "region": 1, "country": 2}
-EXTRACTOR_VERSION = "rules-1"
+EXTRACTOR_VERSION = "rules-2"
 
 
 def _num(s: str) -> int | None:

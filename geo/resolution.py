@@ -18,7 +18,7 @@ import math
 import re
 from typing import TYPE_CHECKING
 
-from .gazetteer import AREA_FEATURES, Gazetteer, Place
+from .gazetteer import Gazetteer, Place, prior
 from .names import normalize_name
 
 if TYPE_CHECKING:
@@ -68,13 +68,13 @@ class Resolver:
 
     @staticmethod
     def _context(toponyms) -> tuple[dict[str, float], set[tuple[str, str]]]:
-        """Share of mentions per country, and the divisions named unambiguously."""
+        """Context boost per country (share of mentions), and the divisions named unambiguously."""
         counts: dict[str, float] = {}
         divisions: set[tuple[str, str]] = set()
         for t in toponyms:
             if t.is_demonym:
                 if t.place is not None and t.place.country_code:
-                    counts[t.place.country_code] = counts.get(t.place.country_code, 0) + 1
+                    counts[t.place.country_code] = counts.get(t.place.country_code, 0) + 0.5
                 continue
             for c in t.candidates:
                 if c.feature == "country":
@@ -90,8 +90,11 @@ class Resolver:
             if len(ccs) == 1 and len(t.candidates) <= 3:
                 cc = ccs.pop()
                 counts[cc] = counts.get(cc, 0) + 0.5
+        # Share of mentions, damped when there are few: one "Russian-installed" must not
+        # outweigh the population prior ("Donetsk" is still the city in Ukraine).
         total = sum(counts.values()) or 1.0
-        return {cc: n / total for cc, n in counts.items()}, divisions
+        weight = 3.0 * min(1.0, total / 4)
+        return {cc: weight * n / total for cc, n in counts.items()}, divisions
 
     def _comma_containers(self, doc, toponyms) -> dict[int, tuple]:
         """'Pleasanton, California', 'Salisbury, England': the second names the first's container."""
@@ -125,7 +128,7 @@ class Resolver:
         best, best_score = None, -1e9
         for c in cands:
             s = self._prior(c, t)
-            s += 3.0 * context_cc.get(c.country_code, 0.0)
+            s += context_cc.get(c.country_code, 0.0)
             if c.feature == "city" and (c.country_code, c.admin1_code) in context_a1:
                 s += 1.0
             if (c.country_code, c.admin1_code) in near_admin:
@@ -140,7 +143,11 @@ class Resolver:
             # prefer the entry whose own name is spelled like the text.
             own, written = normalize_name(c.name), normalize_name(t.name)
             # A spelling variant ("Odesa" for "Odessa") is nearly as good as the own name.
-            s += 1.0 if own == written else difflib.SequenceMatcher(None, own, written).ratio()
+            # "New York" for "New York City": the written name is the own name's first words.
+            if own == written or own.split()[: len(written.split())] == written.split():
+                s += 1.0
+            else:
+                s += 0.5 * difflib.SequenceMatcher(None, own, written).ratio()
             if s > best_score:
                 best, best_score = c, s
         if near_admin and best is not None and (best.country_code, best.admin1_code) not in near_admin:
@@ -156,19 +163,8 @@ class Resolver:
         return best
 
     def _prior(self, c: Place, t: Toponym) -> float:
-        """Feature and population prior (log scale)."""
-        logpop = math.log10(c.population + 10)
-        if c.feature == "country":
-            return 1.2 * logpop + 4
-        if c.feature in AREA_FEATURES:
-            return 1.2 * max(logpop, 7.0) + 4  # seas have no population; they are as known as a country
-        if c.feature in ("region", "district"):
-            return 1.2 * (logpop - 1) + (6 if t.is_region_phrase and c.feature == "region" else 0)
-        s = 1.2 * logpop
+        """The gazetteer prior, adjusted for "X region" phrases."""
+        s = prior(c, c.geonameid in self.gazetteer.capitals)
         if t.is_region_phrase:
-            s -= 1  # a city name in "X region" still resolves to X's region (see _choose)
-        if c.source == "supplement":
-            s += 1  # curated entries exist because cities500 lacks them
-        if c.geonameid in self.gazetteer.capitals:
-            s += 1
+            s += 6 if c.feature == "region" else -1 if c.feature == "city" else 0
         return s

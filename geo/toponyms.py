@@ -5,16 +5,21 @@ Recognition: spaCy's small model mislabels many places ("Kiev" PERSON, "Belgorod
 is part of a person's name, a common word, or a minor namesake inside an organisation's name.
 Region phrases ("the Belgorod region", "Krasnodar Territory", "region of Volgograd", "Mykolaiv
 and Kherson regions") resolve to first-level divisions. Demonyms ("Russian", "European") are
-toponyms of their country or continent, as in the GeoWebNews annotation scheme; the event
-extractor never places an event on one (they are countries used as modifiers).
+toponyms of their country or continent, as in the GeoWebNews annotation scheme; they carry
+`is_demonym` so that the event extractor can tell them from places of occurrence.
 """
 from __future__ import annotations
 
+import logging
+import difflib
 import re
 from dataclasses import dataclass, field
 
 from .gazetteer import AREA_FEATURES, Gazetteer, Place
+from .names import normalize_name
 from .resolution import Resolver
+
+log = logging.getLogger(__name__)
 
 REGION_WORDS = {"region", "regions", "oblast", "oblasts", "territory", "krai", "kray", "province",
                 "provinces", "area", "district"}
@@ -35,7 +40,11 @@ _NOT_PLACES = {
 }
 _MAX_NGRAM = 4
 _SMALL_PLACE = 5000
-_FAMOUS_PLACE = 100_000  # a namesake this big is a place even inside an organisation's name
+_PERSON_OR_TOWN = 20_000  # spaCy's PERSON on a single word: a town this big is more likely meant
+_FAMOUS_PLACE = 100_000
+# A bare word known only as an alternate name (not the entry's own name) needs a place cue unless
+# the place is a metropolis ("Kiev", "Kharkov", "Odessa" are old spellings everyone uses).
+_ALIAS_ONLY_PLACE = 1_000_000  # a namesake this big is a place even inside an organisation's name
 _REGION_AFTER = re.compile(r"^,?\s*(?:in\s+)?(?:the\s+)?[A-Z][\w'’-]+(?:'s)?\s+(?:[A-Z][\w'’-]+\s+)?(?:region|oblast|province|district|territory|krai)\b")
 _PLACE_PREPOSITIONS = {"in", "near", "at", "outside", "around", "from", "to", "into", "towards", "toward",
                        "over", "across", "between", "through", "via"}
@@ -45,7 +54,13 @@ _SETTLEMENT_WORDS = {"village", "town", "city", "settlement", "hamlet", "port", 
 # and its centre would put the place hundreds of km off.
 _SEA_MODIFIED = {"coast", "coastline", "coasts", "shore", "shores", "fleet", "port", "ports", "resort", "resorts"}
 _ABBREVIATION = re.compile(r"^(?:[A-Z]\.){2,3}$")  # "U.S.", "U.K.", "U.S.A."
+# "Severn, Md.", "PLEASANTON, Calif.": AP-style state abbreviations, only right after a comma.
+_STATE_ABBREVIATION = re.compile(r"^(?:[A-Z][a-z]{1,4}\.|(?:[A-Z]\.){2}|W\.Va\.)$")
+_CONNECTORS = {"and", "of", "the", "de", "del", "da", "do", "la", "le", "on", "upon", "&"}
 _NAME_ENTS = ("PERSON", "ORG", "WORK_OF_ART", "EVENT", "LAW", "LOC", "FAC", "PRODUCT")
+
+
+_SETTLEMENT_CUES = {"village", "town", "settlement", "hamlet", "city", "port", "district"}
 
 
 @dataclass
@@ -76,6 +91,10 @@ class Toponym:
 
 def _is_name_token(tok) -> bool:
     t = tok.text
+    if t in ("St.", "Mt.", "Ft.", "ST.", "MT.", "FT."):
+        return True
+    if _STATE_ABBREVIATION.match(t) and not _ABBREVIATION.match(t):
+        return tok.i > 0 and tok.doc[tok.i - 1].text == ","
     return bool(t[:1].isupper() and (re.match(r"^[^\W\d_][\w'’-]*$", t) or _ABBREVIATION.match(t)))
 
 
@@ -87,9 +106,21 @@ def _big(cands) -> bool:
 class ToponymRecognizer:
     """Finds toponyms in spaCy docs using a Gazetteer and resolves them with a Resolver."""
 
-    def __init__(self, gazetteer: Gazetteer):
+    def __init__(self, gazetteer: Gazetteer, geocoder=None):
+        """`geocoder`: a `geocoding.LayeredGeocoder` whose online layer resolves place entities
+        the gazetteer lacks; by default built from the settings (online only if allowed)."""
         self.gazetteer = gazetteer
         self.resolver = Resolver(gazetteer)
+        if geocoder is None:
+            from .errors import ConfigurationError
+            from .geocoding import make_layered_geocoder
+
+            try:
+                geocoder = make_layered_geocoder(gazetteer)
+            except ConfigurationError as error:
+                # A bad online setting must not take the dashboard down: offline answers still work.
+                log.error("online geocoding disabled: %s", error)
+        self.geocoder = geocoder
 
     def resolve(self, doc, toponyms: list[Toponym]) -> list[Toponym]:
         """Choose one gazetteer entry per toponym using the article's context (see `resolution`)."""
@@ -98,14 +129,14 @@ class ToponymRecognizer:
     # -- recognition -------------------------------------------------------------------------
     def recognize(self, doc) -> list[Toponym]:
         """Place-name spans in `doc` (longest gazetteer match first), not yet resolved."""
-        person, weak, surnames = self._name_entities(doc)
+        person, weak, surnames, heads = self._name_entities(doc)
         found: list[Toponym] = []
         i, n = 0, len(doc)
         while i < n:
             if not _is_name_token(doc[i]) or i in person:
                 i += 1
                 continue
-            match = self._longest_match(doc, i, person, weak, surnames)
+            match = self._longest_match(doc, i, person, weak, surnames, head=i in heads)
             dem = self._demonym(doc, i)
             if dem is not None and (match is None or len(dem[0]) >= len(match[0])):
                 span, place = dem
@@ -125,12 +156,43 @@ class ToponymRecognizer:
             found.append(top)
             i = span.end
         self._add_coordinated_regions(doc, found)
+        if self.geocoder is not None and getattr(self.geocoder, "online", None) is not None:
+            found = self._add_online(doc, found, person)
         return found
 
+    def _add_online(self, doc, found: list[Toponym], person) -> list[Toponym]:
+        """Place entities spaCy found that the gazetteer lacks ("Eastern Ghouta"), via the online layer."""
+        from .geocoding import place_from_location
+
+        taken = {k for t in found for k in range(t.token_start, t.token_end)}
+        spans = [(ent, False) for ent in doc.ents if ent.label_ in ("GPE", "LOC")]
+        # "the village of Buhruvatka": a settlement cue names a place whatever spaCy thinks it is.
+        for tok in doc:
+            if tok.lower_ == "of" and tok.i >= 1 and doc[tok.i - 1].lower_ in _SETTLEMENT_CUES:
+                j = tok.i + 1
+                while j < len(doc) and doc[j].is_title and doc[j].is_alpha:
+                    j += 1
+                if j > tok.i + 1:
+                    spans.append((doc[tok.i + 1: j], True))
+        for ent, cued in spans:
+            # spaCy often calls an unknown village a person; the cue says otherwise.
+            if any(k in taken or (k in person and not cued) for k in range(ent.start, ent.end)):
+                continue
+            taken.update(range(ent.start, ent.end))
+            span = ent[1:] if ent[0].lower_ == "the" and len(ent) > 1 else ent
+            loc = self.geocoder.geocode(span.text)
+            if loc is None:
+                continue
+            place = place_from_location(loc, span.text)
+            found.append(Toponym(span.start_char, span.end_char, span.text, span.start, span.end,
+                                 place=place, candidates=(place,)))
+        return sorted(found, key=lambda t: t.start)
+
     def _name_entities(self, doc):
-        """Tokens of people's names (never places), of other multi-word names (only big places
-        there: "New York Times" yes, "Institute for the Study of War" no) and people's surnames."""
-        person, weak, surnames = set(), set(), set()
+        """Tokens of people's names (never places), inner tokens of other multi-word names (only
+        big places there: "Institute for the Study of War" no), people's name words, and the
+        first tokens of other names (a place may start them: "New York Times")."""
+        person, weak, surnames, heads = set(), set(), set(), set()
         for ent in doc.ents:
             if len(ent) < 2 or ent.label_ not in _NAME_ENTS:
                 continue
@@ -139,15 +201,19 @@ class ToponymRecognizer:
                 if self.gazetteer.candidates(ent.text):
                     continue  # the whole "name" is a place: "Kryvyi Rih" tagged PERSON
                 person.update(range(first, ent.end))
-                if ent[-1].is_title:
-                    surnames.add(ent[-1].text)  # "Kelly" later in the text is the same person
+                # "Kelly" or "Levi" alone later in the text is the same person.
+                surnames.update(t.text for t in ent[first - ent.start:] if t.is_title)
             else:
+                # A name often starts with the place it is named after ("Kharkiv Regional
+                # Administration", "Beverly Hills Police Department"); spaCy also swallows
+                # "Hlyboke in the Kharkiv region" whole. Later words are weak ("Study of War").
                 weak.update(range(first + 1, ent.end))
-                if ent.label_ not in ("LOC", "FAC"):
-                    weak.add(first)
-        return person, weak, surnames
+                heads.add(first)
+        return person, weak - heads, surnames, heads
 
-    def _longest_match(self, doc, i, person, weak, surnames):
+    def _longest_match(self, doc, i, person, weak, surnames, head=False):
+        """(span, candidates) of the longest plausible gazetteer name starting at token i, or None;
+        (span, ()) to skip a span as a whole."""
         n = len(doc)
         for j in range(min(n, i + _MAX_NGRAM + 4), i, -1):
             span = doc[i:j]
@@ -158,8 +224,15 @@ class ToponymRecognizer:
                 continue
             if j - i == 1 and (span.text.lower() in _NOT_PLACES or (doc[i].is_stop and not span.text.isupper())):
                 continue
-            if any(k in weak for k in range(i, j)) and not _big(cands):
-                continue
+            if j - i == 1 and _STATE_ABBREVIATION.match(span.text) and not _ABBREVIATION.match(span.text):
+                cands = tuple(c for c in cands if c.feature == "region")  # "Severn, Md."
+                if not cands:
+                    continue
+            if head and j - i > 1 and not any(c.population >= _PERSON_OR_TOWN or c.feature != "city" for c in cands):
+                continue  # "Beverly Hills Police Department" yes, "Notre Dame" (university) no
+            if not head and any(k in weak for k in range(i, j)) and not _big(
+                    [c for c in cands if c.feature != "city" or normalize_name(c.name) == normalize_name(span.text)]):
+                continue  # inside a multi-word name only a big place counts, a city under its own name
             if j - i == 1 and span.text in surnames and not any(c.feature in ("country", *AREA_FEATURES) for c in cands):
                 continue
             nxt = doc[j].lower_ if j < n else ""
@@ -182,16 +255,20 @@ class ToponymRecognizer:
 
     @staticmethod
     def _name_span(span) -> bool:
-        """Capitalised words, or a hyphenated compound such as 'Slavyansk-na-Kubani'."""
+        """Capitalised words, a hyphenated compound ('Slavyansk-na-Kubani'), or names joined by
+        a lowercase connector ('Trinidad and Tobago', 'Republic of Armenia', 'Sea of Azov')."""
         words = 0
+        last = len(span) - 1
         for k, t in enumerate(span):
             glued = k > 0 and not span[k - 1].whitespace_
             if t.text in ("-", "‐"):
-                if not glued or k == len(span) - 1 or t.whitespace_:
+                if not glued or k == last or t.whitespace_:
                     return False
                 continue
             if _is_name_token(t) or (glued and span[k - 1].text in ("-", "‐") and t.is_alpha):
                 words += 1
+                continue
+            if 0 < k < last and t.text in _CONNECTORS and _is_name_token(span[k + 1]) and span[k + 1].text not in _CONNECTORS:
                 continue
             return False
         return words <= _MAX_NGRAM or all(not t.whitespace_ for t in span[:-1])
@@ -203,7 +280,16 @@ class ToponymRecognizer:
             # (US, UK, EU); a long all-caps word is a dateline ("WASHINGTON —", "LOS ANGELES (AP)").
             if any(c.feature in ("country", *AREA_FEATURES) for c in cands):
                 return True
-            return len(text.replace(" ", "")) >= 5 and span[0].ent_type_ != "ORG" and _big(cands)
+            doc = span.doc
+            nxt = doc[span.end].text if span.end < len(doc) else ""
+            after = doc[span.end + 1].text if span.end + 1 < len(doc) else ""
+            dateline = ((span.start == 0 or "\n" in doc[span.start - 1].text_with_ws) and nxt in ("(", ",", "—", "–", "-")
+                        or nxt == "(" and after.isupper())  # "... The Associated Press. WASHINGTON (AP)"
+            if "." in text and span.start > 0 and doc[span.start - 1].text == ",":
+                return _big(cands)  # "ALBUQUERQUE, N.M.", "Washington, D.C."
+            if dateline:
+                return True  # "WAUSAU, Wis. (WSAW) --": the dateline names the place
+            return len(text.replace(" ", "")) >= 5 and (dateline or span[0].ent_type_ != "ORG") and _big(cands)
         ent_label = span[0].ent_type_
         if ent_label in ("GPE", "LOC", "FAC"):
             return True
@@ -218,11 +304,17 @@ class ToponymRecognizer:
         cue = (prev in _PLACE_PREPOSITIONS or (prev == "of" and prev2 in _SETTLEMENT_WORDS)
                or bool(_REGION_AFTER.match(after)))
         if ent_label == "PERSON" and len(span) == 1:
-            # A lone first name or surname ("Kelly said") that is also a town: a cue or a big city.
-            return cue or max(c.population for c in cands) >= _FAMOUS_PLACE
+            # A lone first name or surname ("Kelly said") that is also a village: a cue or a town.
+            return cue or max(c.population for c in cands) >= _PERSON_OR_TOWN
         # Capitalised common nouns are only places if spaCy calls them proper nouns.
         if not all(t.pos_ == "PROPN" or t.text == "-" or not t.whitespace_ for t in span):
             return False
+        written = normalize_name(text)
+        # A transliteration variant ("Kupiansk" of Kupyansk, "Sloviansk" of Slovyansk) is spelled
+        # almost like the entry's own name; an unrelated alias ("Baza" of Basel) is not.
+        own = [c for c in cands if difflib.SequenceMatcher(None, normalize_name(c.name), written).ratio() >= 0.75]
+        if not own and len(span) == 1 and not cue and max(c.population for c in cands) < _ALIAS_ONLY_PLACE:
+            return False  # "the Baza Telegram channel": Baza is only an alias of Basel
         if max(c.population for c in cands) >= _SMALL_PLACE:
             return True
         # Hamlets named like words ("War", "Media") need a place cue: "the village of X", "near X".

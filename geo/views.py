@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Mapping
 
@@ -299,7 +299,7 @@ def event_card_html(event: Mapping[str, Any], article=None, context_chars: int =
         start = end = None
     before, evidence, after = highlight_spans(text, start, end)
     if evidence:
-        cut = max(0, len(before) - context_chars)
+        cut = max(0, len(before) - min(context_chars, 400))  # the mark near the top of the box
         before = ("…" if cut else "") + before[cut:]
         after = after[:context_chars] + ("…" if len(after) > context_chars else "")
     else:

@@ -44,6 +44,7 @@ def test_install_creates_expected_files(vendor):
         "leaflet.markercluster/leaflet.markercluster.js",
         "leaflet.markercluster/MarkerCluster.css",
         "leaflet.markercluster/MarkerCluster.Default.css",
+        "leaflet.heat/templates/leaflet_heat.min.js",
         "jquery/jquery.min.js",
         "bootstrap/js/bootstrap.bundle.min.js",
         "bootstrap/css/bootstrap.min.css",
@@ -150,3 +151,13 @@ def test_unvendored_assets_stay_and_are_reported(caplog):
     remote = " ".join(remote_asset_urls(m))
     assert "awesome-markers" in remote and "fullscreen" in remote.lower()
     assert "folium.Icon" in caplog.text and "fullscreen" in caplog.text.lower()
+
+
+def test_heatmap_plugin_is_served_locally(vendor):
+    m = folium.Map()
+    folium.plugins.HeatMap([[50, 30, 1]]).add_to(m)
+    localize_map(m)
+    assert remote_asset_urls(m) == []
+    (heat,) = [u for u in asset_urls(m) if "heat" in u]
+    assert "L.heatLayer" in _url_to_path(vendor, heat).read_text(encoding="utf-8") or \
+        "heatLayer" in _url_to_path(vendor, heat).read_text(encoding="utf-8")

@@ -217,3 +217,39 @@ def test_reextraction_keeps_analyst_corrections(tmp_path, monkeypatch):
         assert row["lat"] == 46.5 and bool(row["verified"]) is True and row["extractor_version"] == "rules-next"
         (corr,) = [c for c in s.corrections(key) if c["field"] == "lat"]
         assert corr["author"] == "analyst@example.org" and corr["note"] == "port, not centre"
+
+
+@pytest.mark.parametrize("failure", ["down", "slow", "429"])
+def test_geocoder_failure_degrades_to_offline_and_retry_completes_later(tmp_path, failure):
+    from tests.nominatim_stub import NominatimStub, http_error, place, rate_limited, slow
+
+    village = "Kvitkovyi Yar"  # made up: in no gazetteer
+    stub_places = {village.casefold(): place(f"{village}, Kharkiv Oblast, Ukraine", 50.2312, 37.0417,
+                                             osm_type="node", osm_id=1, place_id=1, category="place",
+                                             type_="village", addresstype="village")}
+    src = tmp_path / "a.jsonl"
+    src.write_text("\n".join(json.dumps(d) for d in [
+        {"id": "v", "published": "2024-05-14",
+         "text": f"Russian troops captured the village of {village}, the ministry said. Drones struck Kharkiv."},
+    ]) + "\n", encoding="utf-8")
+    db = tmp_path / "g.db"
+    with NominatimStub(stub_places) as stub:
+        stub.always({"down": http_error(500), "slow": slow(4.0), "429": rate_limited(3600)}[failure])
+        env = {"EVENT_ATLAS_ONLINE": "1", "EVENT_ATLAS_GEOCODER_URL": f"http://{stub.domain}",
+               "EVENT_ATLAS_USER_AGENT": "event-atlas-tests/1.0 (tests@example.org)",
+               "EVENT_ATLAS_GEOCODER_TIMEOUT": "1"}
+        first = cli("ingest", src, "--db", db, env=env)
+        assert first.returncode == 0, first.stderr
+        with EventStore(db) as s:
+            frame = s.events_frame()
+        assert "Kharkiv" in set(frame["place"])           # offline results landed
+        assert village not in set(frame["place"])
+        stub.heal()
+        retry = cli("geocode", "--retry", "--db", db, env=env)
+        assert retry.returncode == 0, retry.stderr
+        assert "1 answered, 0 still failing" in retry.stderr
+    with EventStore(db) as s:
+        frame = s.events_frame().set_index("place")
+    assert frame.loc[village, "event_type"] == "territorial_change"
+    # Re-extraction is answered from the persistent cache: no second request for the same query.
+    assert abs(frame.loc[village, "lat"] - 50.2312) < 1e-3 and frame.loc[village, "geo_source"] == "cache"

@@ -226,3 +226,92 @@ def test_rendered_script_runs_and_yields_the_escaped_cards(tmp_path):
     result = json.loads(out.stdout)
     assert result["alerts"] == []
     assert sorted(result["popups"]) == sorted(event_popup_html(r) for r in rows)
+
+
+# --------------------------------------------------------------------------- the atlas map
+
+from geo.mapping import DETAIL_LIMIT, atlas_payload, border_rings, build_atlas_map  # noqa: E402
+
+
+def _payload_from_html(html: str) -> dict:
+    """The data the atlas layer parses in the browser (a JSON string inside a JS string)."""
+    (literal,) = re.findall(r'var D = JSON\.parse\(("(?:[^"\\]|\\.)*")\);', html)
+    return json.loads(json.loads(literal))
+
+
+def _strings(obj):
+    if isinstance(obj, str):
+        yield obj
+    elif isinstance(obj, dict):
+        for v in obj.values():
+            yield from _strings(v)
+    elif isinstance(obj, list):
+        for v in obj:
+            yield from _strings(v)
+
+
+def test_atlas_map_escapes_article_text_everywhere():
+    hostile = dict(evidence=SCRIPT + "${alert(1)} `x`", title=IMG, place=SCRIPT + IMG + JINJA, claimed_by=IMG + JINJA,
+                   sub_type=SCRIPT, precision=IMG, date="2024-05-01" + SCRIPT, date_precision=IMG,
+                   quantities={SCRIPT: 3, "drones": 12})
+    m = localize_map(build_atlas_map(pd.DataFrame([_event(**hostile), _event(event_type="diplomacy", place=JINJA)]),
+                                     border=BORDER, heat=True))
+    html = m.get_root().render()
+    for raw in ("<script>alert", "<img", "pwned", "${", "`x`"):
+        assert raw not in html
+    data = _payload_from_html(html)
+    assert data["n"] == 2 and "X" in data
+    text = ""
+    for s in _strings(data):
+        text += "".join(_assert_inert(s).text)
+    assert SCRIPT in text and IMG in text and JINJA in text  # shown as text ...
+    assert not [s for s in _strings(data) if set(s) & set("{}$`\\")]  # ... via character references
+    assert remote_asset_urls(m) == []  # heatmap plugin included, served locally
+
+
+def test_atlas_payload_is_compact_and_drops_details_for_many_events():
+    events = pd.DataFrame([_event(lat=48 + (i % 7), lon=30 + (i % 5), event_id=i + 1, place=f"P{i % 35}")
+                           for i in range(300)])
+    small = atlas_payload(events)
+    assert small["n"] == 300 and len(small["X"]) == 300 and len(small["la"]) == 35
+    assert sum(small["e"]["i"]) == 300 and set(small["e"]["i"]) == {1}  # id deltas
+    big = atlas_payload(events, detail_limit=100)
+    assert "X" not in big and len(json.dumps(big)) < 25 * 300 + 4000
+    assert DETAIL_LIMIT >= 1000
+
+
+def test_atlas_map_layers_legend_and_clicks():
+    events = pd.DataFrame([_event(event_type=t, lat=48 + i, lon=30 + i, event_id=i + 1) for i, t in enumerate(EVENT_TYPES)])
+    html = build_atlas_map(events, border=BORDER, rings=border_rings(BORDER, (25,)),
+                           line={"type": "Feature", "geometry": {"type": "LineString", "coordinates": [[30, 49], [31, 50]]}}).get_root().render()
+    for t in EVENT_TYPES:
+        assert f'"{TYPE_LABELS[t]} (1)"' in html
+    for name in ("Heatmap", "Border", "25 km from the border", "Reference line"):
+        assert f'"{name}"' in html
+    assert "event-atlas-legend" in html and "event-atlas-fullscreen" in html
+    assert "Event #" in html  # popup text streamlit_folium returns on a click
+    assert re.search(r"fitBounds\(\s*\[\[48(\.0)?, 30(\.0)?\], \[53(\.0)?, 35(\.0)?\]\]", html)
+
+
+def test_border_rings_lie_at_their_distance():
+    line = {"type": "LineString", "coordinates": [[30.0, 50.0], [34.0, 50.0]]}
+    ((km, lines),) = border_rings(line, (50,))
+    from geo.borders import distance_to_line_km
+
+    pts = [pt for ln in lines for pt in ln]
+    assert km == 50 and len(pts) > 20
+    dist = distance_to_line_km([p[0] for p in pts], [p[1] for p in pts], line)
+    assert all(abs(d - 50) < 1.5 for d in dist), dist
+
+
+def test_atlas_map_with_no_events():
+    html = build_atlas_map(pd.DataFrame(columns=["lat", "lon"])).get_root().render()
+    assert _payload_from_html(html)["n"] == 0 and "No events" in html
+
+
+def test_cards_show_quantities_and_date_precision():
+    card = event_popup_html(_event(quantities={"drones": 12, "killed": 2}, date_precision="week"))
+    text = " ".join(_assert_inert(card).text)
+    assert "drones: 12, killed: 2" in text and "2024-05-01 (within a week)" in text
+    data = atlas_payload(pd.DataFrame([_event(quantities={"drones": 12}, date_precision="week", event_id=1)]))
+    assert data["Q"] == ["drones: 12"] and data["Dy"] == ["2024-05-01 (within a week)"]

@@ -63,3 +63,40 @@ def test_offsets_point_at_the_name(extractor, nlp):
     doc = nlp(text)
     for t in rec.recognize(doc):
         assert text[t.start:t.end] == t.name
+
+
+@pytest.mark.parametrize("text,name,feature,cc", [
+    ("Protests spread across California on Sunday.", "California", "region", "US"),   # state, not a town
+    ("The fire near Pleasanton, California, spread.", "Pleasanton", "city", "US"),
+    ("Russian officials met European diplomats.", "Russian", "country", "RU"),        # demonyms
+    ("Russian officials met European diplomats.", "European", "continent", ""),
+    ("The talks in the U.S. capital ended.", "U.S.", "country", "US"),
+    ("South Korea and Japan signed the deal.", "South Korea", "country", "KR"),
+    ("WASHINGTON (AP) — The Senate voted on Tuesday.", "WASHINGTON", "city", "US"),  # dateline
+    ("Drones were shot down over the Black Sea.", "Black Sea", "water", ""),
+])
+def test_more_traps(extractor, nlp, text, name, feature, cc):
+    place = resolve(extractor, nlp, text)[name]
+    assert (place.feature, place.country_code) == (feature, cc)
+
+
+def test_person_names_are_not_repeated_as_places(extractor, nlp):
+    text = "John Kelly spoke on Monday. Kelly said the plan would work."
+    assert "Kelly" not in resolve(extractor, nlp, text)
+
+
+def test_sea_named_for_its_coast_is_no_toponym(extractor, nlp):
+    places = resolve(extractor, nlp, "Drones struck the refinery in Tuapse, on Russia's Black Sea coast.")
+    assert "Black Sea" not in places and "Sea" not in places and places["Tuapse"].country_code == "RU"
+
+
+def test_demonyms_are_marked(extractor, nlp):
+    rec = extractor.recognizer
+    doc = nlp("Ukrainian drones hit a Russian refinery.")
+    tops = rec.resolve(doc, rec.recognize(doc))
+    assert tops and all(t.is_demonym and t.to_dict("a")["kind"] == "demonym" for t in tops)
+
+
+def test_region_centre_is_inside_the_region(extractor, nlp):
+    place = resolve(extractor, nlp, "Explosions were heard in the Belgorod region.")["Belgorod"]
+    assert place.feature == "region" and 49.5 < place.lat < 51.5 and 35 < place.lon < 39.5
