@@ -46,10 +46,13 @@ def static_assets(static_dir: str) -> str:
 
 
 @st.cache_resource
-def border_geometry(a: str, b: str) -> dict:
-    from geo.borders import border_geojson
+def border_geometry(a: str, b: str) -> dict | None:
+    try:
+        from geo.borders import border_geojson
 
-    return border_geojson(a, b)
+        return border_geojson(a, b)
+    except Exception:  # the map still shows the events without the line
+        return None
 
 
 @st.cache_resource
@@ -64,14 +67,19 @@ def offline_land() -> dict | None:
 
 @st.cache_resource
 def rings_for(a: str, b: str) -> list:
-    return border_rings(border_geometry(a, b), (25, 50, 100))
+    border = border_geometry(a, b)
+    return border_rings(border, (25, 50, 100)) if border is not None else []
 
 
 @st.cache_resource
 def pair_options() -> dict[str, str]:
     """'UA-RU' -> 'Ukraine – Russia', for Ukraine's and Russia's land borders."""
-    from geo.borders import country_name, neighbours
+    try:
+        from geo.borders import country_name, neighbours
 
+        neighbours("UA")
+    except Exception:  # border data unavailable: the default pair only (distances as stored)
+        return {"UA-RU": "Ukraine – Russia"}
     out = {}
     for a in ("UA", "RU"):
         for b in neighbours(a):
