@@ -103,7 +103,7 @@ def build_store(db: Path, articles_dir: str) -> None:
 
         with EventStore(db) as store:
             summary = ingest_articles(store, loaded.articles, progress=progress)
-        status.update(label=f"Event store ready: {summary.articles_new} articles, {summary.events} events",
+        status.update(label=f"Event store ready: {summary.articles} articles, {summary.events} events",
                       state="complete", expanded=False)
 
 
@@ -156,17 +156,12 @@ def store_version(db: Path) -> float:
     return max(p.stat().st_mtime for p in (db, wal) if p.exists())
 
 
-def is_local_request() -> bool:
-    """Whether the page was requested on this machine (a laptop run), from the Host header."""
+def request_host() -> str | None:
+    """The Host header of this page request (None without a request: AppTest, bare mode)."""
     try:
-        host = (st.context.headers.get("Host") or "").strip().lower()
-    except Exception:  # no request (AppTest, bare mode): a local run
-        return True
-    if host.startswith("["):  # [::1]:8501
-        host = host[: host.find("]") + 1]
-    elif host.count(":") == 1:
-        host = host.split(":")[0]
-    return host in ("", "localhost", "127.0.0.1", "[::1]", "::1")
+        return st.context.headers.get("Host")
+    except Exception:
+        return None
 
 
 def editing_policy():
@@ -180,7 +175,7 @@ def can_edit(policy) -> bool:
     from st.secrets; with no secrets only a local run (a laptop) edits, so a deployment
     without secrets is read-only and uploads stay in the visitor's session."""
     if policy.mode == "local":
-        return is_local_request()
+        return policy.can_edit(host=request_host())
     if policy.mode == "oidc":
         user = st.user
         return policy.can_edit(logged_in=bool(getattr(user, "is_logged_in", False)),
@@ -470,7 +465,7 @@ with st.expander("Add articles"):
 
             with EventStore(db) as store:
                 summary = ingest_articles(store, loaded.articles, progress=progress)
-            st.success(f"{summary.articles_new} new articles, {summary.events} events added to the store.")
+            st.success(f"{summary.articles} new articles, {summary.events} events added to the store.")
         else:
             done_articles = {}
 

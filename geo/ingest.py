@@ -8,34 +8,17 @@ transaction, so a run killed half-way leaves a consistent store and re-running c
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from .articles import ARTICLE_SUFFIXES, iter_article_files, load_articles, read_text_file
 from .errors import ArticleError
 from .extraction import EXTRACTOR_VERSION
-from .pipeline import add_border_distances, ingest_articles
+from .pipeline import IngestReport, add_border_distances, ingest_articles
 from .tables import is_gdelt, read_acled, read_gdelt
 
 TABLE_SUFFIXES = (".csv", ".tsv")
 TABLE_BATCH = 500  # rows per transaction: bulk speed, and a kill loses at most one batch (re-run adds it)
 INGEST_SUFFIXES = ARTICLE_SUFFIXES + TABLE_SUFFIXES
-
-
-@dataclass
-class IngestReport:
-    """Summary of one run: counts, failures (each names its file) and warnings."""
-
-    files: int = 0
-    articles: int = 0
-    known: int = 0
-    events: int = 0
-    failures: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-
-    def summary(self) -> str:
-        return (f"{self.files} files, {self.articles} new articles, {self.known} already stored, "
-                f"{self.events} events, {len(self.failures)} failures")
 
 
 def ingest_files(paths, store, *, progress: Callable[[int, int], None] | None = None) -> IngestReport:
@@ -52,8 +35,8 @@ def ingest_files(paths, store, *, progress: Callable[[int, int], None] | None = 
     report.failures.extend(loaded.problems)
     report.warnings.extend(loaded.warnings)
     summary = ingest_articles(store, loaded.articles, progress=progress)
-    report.articles += summary.articles_new
-    report.known += summary.articles_known
+    report.articles += summary.articles
+    report.known += summary.known
     report.events += summary.events
 
     for f in table_files:

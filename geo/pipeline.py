@@ -78,31 +78,36 @@ def extract_events(
 
 
 @dataclass
-class IngestSummary:
-    """What an ingest run did; `failures` names each file or line that could not be read."""
+class IngestReport:
+    """Summary of one ingest run: counts, failures (each names its file or line) and warnings."""
 
     files: int = 0
-    articles_new: int = 0
-    articles_known: int = 0
+    articles: int = 0  # new articles stored
+    known: int = 0  # already stored (same id or text): nothing added
     events: int = 0
     failures: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (f"{self.files} files, {self.articles} new articles, {self.known} already stored, "
+                f"{self.events} events, {len(self.failures)} failures")
 
 
-def ingest_articles(store, articles: list[Article], *, progress: Callable[[int, int], None] | None = None) -> IngestSummary:
+def ingest_articles(store, articles: list[Article], *, progress: Callable[[int, int], None] | None = None) -> IngestReport:
     """Extract and store articles not yet in `store` (idempotent; one transaction per article)."""
-    summary = IngestSummary()
+    summary = IngestReport()
     known = store.article_ids()
     todo = [a for a in articles if a.id not in known]
-    summary.articles_known = len(articles) - len(todo)
+    summary.known = len(articles) - len(todo)
     done = 0
 
     def save(article: Article, events: list[Event]) -> None:
         nonlocal done
         if store.add_article_with_events(article, events, EXTRACTOR_VERSION):
-            summary.articles_new += 1
+            summary.articles += 1
             summary.events += len(events)
         else:
-            summary.articles_known += 1
+            summary.known += 1
         done += 1
         if progress:
             progress(done, len(todo))

@@ -158,10 +158,7 @@ def write_synthetic(store, n: int, seed: int = 0, *, gazetteer=None, distances=b
         batch = batches[b0:b0 + BATCH_ARTICLES]
         # One transaction per batch: per-article transactions (add_article_with_events) cost a
         # WAL commit each, which dominates at 100k events.
-        with store._transaction(write=True) as conn:
-            for article, events in batch:
-                if store._insert_article(conn, article):
-                    store._write_events(conn, article.id, events, SYNTH_VERSION)
+        store.add_many(batch, SYNTH_VERSION)
         done += sum(len(ev) for _, ev in batch)
         if progress:
             progress(done, n)

@@ -42,3 +42,11 @@ def test_no_secrets_file_in_the_repository():
     from pathlib import Path
 
     assert not (Path(__file__).resolve().parent.parent / ".streamlit" / "secrets.toml").exists()
+
+
+@pytest.mark.parametrize("host,local", [
+    (None, True), ("localhost:8501", True), ("127.0.0.1:8501", True), ("[::1]:8501", True),
+    ("event-atlas.streamlit.app", False), ("192.0.2.7:8501", False),
+])
+def test_without_secrets_only_a_local_run_edits(host, local):
+    assert policy_from_secrets({}).can_edit(host=host) is local
