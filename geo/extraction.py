@@ -33,6 +33,8 @@ TRIGGERS = {
     "within": ("ground_fighting", None),
     "capture": ("territorial_change", "capture"), "take": ("territorial_change", "capture"),
     "seize": ("territorial_change", "capture"), "liberate": ("territorial_change", "capture"),
+    "recapture": ("territorial_change", "capture"), "retake": ("territorial_change", "capture"),
+    "regain": ("territorial_change", "capture"), "reclaim": ("territorial_change", "capture"),
     "occupy": ("territorial_change", "capture"), "withdraw": ("territorial_change", "withdrawal"),
     "retreat": ("territorial_change", "withdrawal"),
     "meet": ("diplomacy", "meeting"), "meeting": ("diplomacy", "meeting"), "visit": ("diplomacy", "visit"),
@@ -123,6 +125,7 @@ class EventExtractor:
     def extract(self, article: Article, doc) -> list[Event]:
         """Events of one article from its spaCy doc."""
         toponyms = self.recognizer.resolve(doc, self.recognizer.recognize(doc))
+        doc.user_data["toponym_ends"] = {t.token_end - 1 for t in toponyms if t.place is not None}
         events: list[Event] = []
         recent: list[Toponym] = []
         last_date: str | None = None
@@ -181,8 +184,15 @@ class EventExtractor:
                 continue
             if lemma in ("down", "downed") and not (tok.pos_ in ("ADJ", "VERB") or tok.head.lemma_ == "shoot"):
                 continue
-            if lemma == "destroy" and not sent_has_weapon:
-                continue
+            if lemma == "destroy":
+                # "destroyed 57 drones" is air defence at work; "destroyed an air defence system" a strike.
+                objects = {t.lower_ for c in tok.children if c.dep_ in ("dobj", "nsubjpass") for t in c.subtree}
+                if objects & {"drone", "drones", "missile", "missiles", "rocket", "rockets", "shahed", "shaheds"}:
+                    etype = "interception"
+                elif objects:
+                    etype = "strike"
+                elif not sent_has_weapon:
+                    continue
             if lemma == "attack" and not has_weapon:
                 # "troops attacked" and "launched a major attack" (an offensive) are ground fighting;
                 # "the attack" in a report about drones refers back to the strike.
@@ -275,6 +285,11 @@ class EventExtractor:
             return True  # "east of Kharkiv": a reference point
         if prev is not None and prev.lower_ == "from" and etype != "diplomacy":
             return True  # "drones launched from Ukraine": the origin
+        if nxt is not None and nxt.lower_ in ("river", "sea", "lake", "reservoir", "mountains", "canal"):
+            return True  # "across the Dnipro river": a river, not the city of the same name
+        if prev is not None and prev.lower_ in ("near", "outside") and prev2 is not None and prev2.ent_type_ in ("GPE", "LOC", "FAC", "") \
+                and _ends_toponym(doc, top.token_start - 2):
+            return True  # "Krasnohorivka near Donetsk": Donetsk only locates the other place
         head = last.head
         if last.dep_ == "dobj" and head.lemma_.lower() not in TRIGGERS:
             return True  # "spooked Kiev": the object of a non-event verb
@@ -410,6 +425,11 @@ class EventExtractor:
                 seen.add(key)
                 out.append(e)
         return out
+
+
+def _ends_toponym(doc, i: int) -> bool:
+    """Whether token i is the last token of a recognised toponym (set by EventExtractor.extract)."""
+    return i >= 0 and i in doc.user_data.get("toponym_ends", ())
 
 
 def _span_text(tok) -> str:

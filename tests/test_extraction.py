@@ -28,6 +28,17 @@ EVENT_TYPE_CASES = [
     ("Russian troops attacked positions near Vovchansk on Friday.", [("ground_fighting", "Vovchansk", "2024-05-10")]),
     ("Russian forces captured the village of Lyptsi yesterday.", [("territorial_change", "Lyptsi", "2024-05-13")]),
     ("Kuleba met Sikorski in Warsaw on Monday.", [("diplomacy", "Warsaw", "2024-05-13")]),
+    ("Ukrainian forces recaptured Vovchansk on Sunday.", [("territorial_change", "Vovchansk", "2024-05-12")]),
+    ("Kyiv said it had destroyed a Russian air defence system in Sevastopol.", [("strike", "Sevastopol", "2024-05-14")]),
+    ("Air defences destroyed 12 drones over Belgorod.", [("interception", "Belgorod", "2024-05-14")]),
+]
+
+REFERENCE_PLACES = [  # places that only locate another place are no event places
+    ("Russian artillery shelled Nikopol across the Dnipro river.", "Nikopol"),
+    ("Ukrainian troops withdrew from the village of Lyptsi near Kharkiv.", "Lyptsi"),
+    ("A missile struck the centre of Kupiansk, east of Kharkiv.", "Kupyansk"),
+    ("Drones launched from Ukraine struck Belgorod.", "Belgorod"),
+    ("The Washington-based ISW said Russian forces attacked Vovchansk.", "Vovchansk"),
 ]
 
 DATE_CASES = [
@@ -64,6 +75,11 @@ ATTRIBUTION = [
 def test_event_types(extractor, nlp, text, expected):
     got = [(t, p, d) for t, p, d in summary(extract(extractor, nlp, text))]
     assert got == expected
+
+
+@pytest.mark.parametrize("text,place", REFERENCE_PLACES)
+def test_reference_places_are_not_event_places(extractor, nlp, text, place):
+    assert {e.place for e in extract(extractor, nlp, text)} == {place}
 
 
 @pytest.mark.parametrize("text,expected_date", DATE_CASES)
