@@ -39,7 +39,7 @@ TRIGGERS = {
     "retreat": ("territorial_change", "withdrawal"),
     "meet": ("diplomacy", "meeting"), "meeting": ("diplomacy", "meeting"), "visit": ("diplomacy", "visit"),
     "talk": ("diplomacy", "talks"), "summit": ("diplomacy", "summit"), "address": ("diplomacy", "speech"),
-    "gather": ("diplomacy", "summit"),
+    "gather": ("diplomacy", "summit"), "arrive": ("diplomacy", "visit"),
 }
 WEAPONS = {
     "missile": "missile", "missiles": "missile", "drone": "drone", "drones": "drone", "rocket": "missile",
@@ -208,6 +208,8 @@ class EventExtractor:
                 continue
             if lemma == "take" and not any(c.dep_ in ("dobj", "nsubjpass") for c in tok.children):
                 continue
+            if lemma == "arrive" and not re.search(r"\b(talks|visit|meeting|summit|conference|negotiations)\b", text_l):
+                continue  # "arrived in Kyiv for talks" is a visit; troops arriving is not
             if lemma == "address" and not any("parliament" in c.text.lower() or "summit" in c.text.lower()
                                                for c in tok.subtree):
                 continue

@@ -33,7 +33,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 SUPPLEMENT_CSV = REPO_ROOT / "data" / "gazetteer_supplement.csv"
 COUNTRIES_CSV = REPO_ROOT / "data" / "countries.csv"
 ALIASES_CSV = REPO_ROOT / "data" / "place_aliases.csv"
-INDEX_VERSION = 7  # bump when the build logic changes so stale indexes are rebuilt
+INDEX_VERSION = 9  # bump when the build logic changes so stale indexes are rebuilt
 
 # Abbreviations news text uses that the country sources lack ("US" is also a hamlet in France).
 COUNTRY_ABBREVIATIONS = {"US": ("US", "U.S.", "USA", "U.S.A.", "America"), "GB": ("UK", "U.K.", "Britain"),
@@ -181,8 +181,10 @@ class _Builder:
                 display = row[0]
                 if re.search(r"oblast|kray|krai|respublika|avtonomn|okrug|oblys", row[0], re.I):
                     # A transliterated name ("Kharkivs'ka Oblast'"): prefer an English alias for display.
-                    display = next((a for a in aliases if is_latin(a) and re.search(r"Oblast|Krai|Region|Republic|Province", a)),
-                                   _english_division(row[0], self.city_names.get((cc, code), ())))
+                    english = [a for a in aliases if is_latin(a) and re.search(r"Oblast|Krai|Region|Republic|Province", a)]
+                    # "Luhansk Oblast" over "Luganskaya Oblast’": a plain English form first.
+                    clean = [a for a in english if re.fullmatch(r"[A-Z][a-z-]+ (Oblast|Krai|Region|Province)", a)]
+                    display = (clean or english or [_english_division(row[0], self.city_names.get((cc, code), ()))])[0]
                 # Population of a division: its settlements' total, the prior that lets "California"
                 # (the state) beat a town of that name.
                 self.places.append((gid, display, la, lo, cc, code, "region", int(pop), "gazetteer"))
@@ -241,10 +243,13 @@ def _english_division(name: str, city_names) -> str:
     if not m:
         return name
     adj = normalize_name(m.group(1))
+    kind = "Oblast" if m.group(2).lower() == "oblast" else "Krai"
     stems = [c for c in city_names if len(c) >= 4 and adj.startswith(normalize_name(c)) and adj != normalize_name(c)]
-    if not stems:
-        return name
-    return f"{max(stems, key=len)} {'Oblast' if m.group(2).lower() == 'oblast' else 'Krai'}"
+    if stems:
+        return f"{max(stems, key=len)} {kind}"
+    # No town of that stem (Rostov's city is "Rostov-na-Donu"): drop the adjective ending.
+    core = re.sub(r"(skaya|skiy|skyi|ska|s'ka|s’ka|kaya)$", "", m.group(1), flags=re.I)
+    return f"{core[:1].upper()}{core[1:]} {kind}" if len(core) >= 3 and core != m.group(1) else name
 
 
 def _add_aliases(b: _Builder) -> None:

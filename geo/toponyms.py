@@ -293,6 +293,9 @@ class ToponymRecognizer:
         ent_label = span[0].ent_type_
         if ent_label in ("GPE", "LOC", "FAC"):
             return True
+        if (span[0].ent_type_ == "PERSON" and len(span) == 1 and len(text) <= 3
+                and not any(c.feature == "country" for c in cands)):
+            return False  # "Putin and Xi met": a short personal name, even if a region's code is "XI"
         if any(c.feature in ("country", "region", *AREA_FEATURES) for c in cands):
             return True
         if ent_label in ("DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL", "ORDINAL"):
@@ -326,16 +329,20 @@ class ToponymRecognizer:
         prev2 = doc[span.start - 2: span.start] if span.start >= 2 else None
         if nxt is not None and nxt.lower_ in REGION_WORDS:
             return True
-        if prev2 is not None and prev2[1].lower_ == "of" and prev2[0].lower_ in REGION_WORDS:
+        # "the region of Volgograd" names a region; "a residential district of Kyiv" a part of a city.
+        if prev2 is not None and prev2[1].lower_ == "of" and prev2[0].lower_ in REGION_WORDS - {"area", "district"}:
             return True
         return False
 
     @staticmethod
     def _add_coordinated_regions(doc, found: list[Toponym]) -> None:
         # "the Mykolaiv and Kherson regions": the first name is a region too.
-        for a, b in zip(found, found[1:]):
+        # "the Belgorod, Kursk and Bryansk regions": every name of the list, walking back.
+        for k in range(len(found) - 2, -1, -1):
+            a, b = found[k], found[k + 1]
             between = doc[a.token_end: b.token_start]
             if b.is_region_phrase and len(between) <= 2 and all(t.lower_ in ("and", ",", "or") for t in between):
-                nxt = doc[b.token_end] if b.token_end < len(doc) else None
-                if nxt is not None and nxt.lower_ in ("regions", "oblasts", "provinces"):
+                last = next((t for t in found[k + 1:] if doc[t.token_end: t.token_end + 1].text.lower()
+                             in ("regions", "oblasts", "provinces")), None)
+                if last is not None:
                     a.is_region_phrase = True
