@@ -183,6 +183,42 @@ def can_edit(policy) -> bool:
     return policy.can_edit(password=st.session_state.get("editor_password"))
 
 
+def editor_name(policy) -> str:
+    """Who a correction is recorded for: the signed-in user, else the kind of editor."""
+    if policy.mode == "oidc":
+        return getattr(st.user, "email", None) or "signed-in editor"
+    return "editor (password)" if policy.mode == "password" else "local user"
+
+
+def correction_form(db: Path, ev) -> None:
+    """Analyst corrections of one stored event; kept across re-extraction (see geo.store)."""
+    with st.expander("Correct this event"), st.form(f"correct-{int(ev['event_id'])}"):
+        etype = st.selectbox("Type", EVENT_TYPES, index=EVENT_TYPES.index(ev["event_type"]),
+                             format_func=type_label, key="fix_type")
+        place = st.text_input("Place", value=str(ev["place"] or ""), key="fix_place")
+        c1, c2 = st.columns(2)
+        lat = c1.number_input("Latitude", -90.0, 90.0, float(ev["lat"]), format="%.5f", key="fix_lat")
+        lon = c2.number_input("Longitude", -180.0, 180.0, float(ev["lon"]), format="%.5f", key="fix_lon")
+        states = {"unknown": None, "verified": True, "not verified": False}
+        current = next(k for k, v in states.items() if v is (None if pd.isna(ev["verified"]) else bool(ev["verified"])))
+        verified = st.radio("Verification", list(states), index=list(states).index(current), horizontal=True,
+                            key="fix_verified")
+        notes = st.text_area("Notes", value="" if pd.isna(ev["notes"]) else str(ev["notes"]), key="fix_notes")
+        if st.form_submit_button("Save correction"):
+            wanted = {"event_type": etype, "place": place.strip() or None, "lat": round(lat, 5),
+                      "lon": round(lon, 5), "verified": states[verified], "notes": notes.strip() or None}
+            old = {"event_type": ev["event_type"], "place": ev["place"], "lat": round(float(ev["lat"]), 5),
+                   "lon": round(float(ev["lon"]), 5), "verified": states[current],
+                   "notes": None if pd.isna(ev["notes"]) else ev["notes"]}
+            changed = {k: v for k, v in wanted.items() if v != old[k]}
+            with EventStore(db) as store:
+                for name, value in changed.items():
+                    store.add_correction(ev["event_key"], name, value, editor_name(editing_policy()))
+            st.toast(f"Saved {len(changed)} correction(s)" if changed else "Nothing changed")
+            if changed:
+                st.rerun()
+
+
 def toggle_play() -> None:
     st.session_state["playing"] = not st.session_state.get("playing", False)
     st.session_state["play_day"] = None  # (re)start at the first day
@@ -415,6 +451,8 @@ with card_col:
                 article = store.article(str(ev["article_id"]))
         st.markdown(f"**{html.escape(type_label(ev['event_type']))}** · event #{int(ev['event_id'])}")
         st.html(views.event_card_html(ev, article))
+        if isinstance(ev.get("event_key"), str) and not pd.isna(ev["lat"]) and can_edit(editing_policy()):
+            correction_form(db, ev)
 
 # --------------------------------------------------------------------------- share + export
 

@@ -150,3 +150,32 @@ def test_with_an_editor_password_uploads_stay_in_the_session(built_db, monkeypat
     assert int(at.metric[0].value) > before  # shown to this visitor ...
     with EventStore(db) as store:
         assert store.count_events() == stored  # ... but the shared store is untouched
+
+
+def test_an_editor_corrects_an_event_and_the_correction_is_kept(built_db, monkeypatch, tmp_path):
+    import shutil
+
+    from geo.store import EventStore
+
+    db = tmp_path / "fix.db"  # a private copy: this test writes corrections
+    shutil.copy(built_db, db)
+    at = _open(db, monkeypatch, event="1")
+    at.selectbox(key="fix_type").set_value("explosion")
+    at.radio(key="fix_verified").set_value("not verified")
+    at.text_area(key="fix_notes").set_value("=cmd| not a formula in exports")
+    next(b for b in at.button if b.label == "Save correction").click().run()
+    assert not at.exception, at.exception
+    with EventStore(db) as store:
+        (key,) = store.events_frame().query("event_id == 1")["event_key"]
+        fields = {c["field"]: c for c in store.corrections(key)}
+        row = store.events_frame().query("event_id == 1").iloc[0]
+    assert set(fields) == {"event_type", "verified", "notes"}
+    assert fields["event_type"]["author"] == "local user"
+    assert row["event_type"] == "explosion" and bool(row["verified"]) is False
+    assert at.dataframe[0].value.set_index("event_id").loc[1, "event_type"] == "explosion"
+
+
+def test_anonymous_visitors_of_a_shared_deployment_cannot_correct(built_db, monkeypatch):
+    monkeypatch.setattr("geo.access.is_local_host", lambda host: False)  # a deployment, no secrets
+    at = _open(built_db, monkeypatch, event="1")
+    assert not [b for b in at.button if b.label == "Save correction"]
