@@ -22,7 +22,7 @@ setup-dev: $(VENV)/.installed-dev
 
 ## Set up and open the dashboard on the bundled data (builds the event store on first start).
 run: setup
-	$(PY) -m streamlit run app.py --server.port $(PORT)
+	$(PY) -m streamlit run app.py --server.port $(PORT) --server.address 127.0.0.1
 
 ## Debian's chromium for the browser tests (Playwright's own download cannot work offline).
 browser:

@@ -156,14 +156,6 @@ def store_version(db: Path) -> float:
     return max(p.stat().st_mtime for p in (db, wal) if p.exists())
 
 
-def request_host() -> str | None:
-    """The Host header of this page request (None without a request: AppTest, bare mode)."""
-    try:
-        return st.context.headers.get("Host")
-    except Exception:
-        return None
-
-
 def editing_policy():
     from geo.access import policy_from_secrets
 
@@ -175,7 +167,10 @@ def can_edit(policy) -> bool:
     from st.secrets; with no secrets only a local run (a laptop) edits, so a deployment
     without secrets is read-only and uploads stay in the visitor's session."""
     if policy.mode == "local":
-        return policy.can_edit(host=request_host())
+        from geo.access import is_local_server
+
+        return policy.can_edit(local_server=is_local_server(st.get_option("server.address"),
+                                                            settings.get("local_editing")))
     if policy.mode == "oidc":
         user = st.user
         return policy.can_edit(logged_in=bool(getattr(user, "is_logged_in", False)),
@@ -451,7 +446,8 @@ with card_col:
                 article = store.article(str(ev["article_id"]))
         st.markdown(f"**{html.escape(type_label(ev['event_type']))}** · event #{int(ev['event_id'])}")
         st.html(views.event_card_html(ev, article))
-        if isinstance(ev.get("event_key"), str) and not pd.isna(ev["lat"]) and can_edit(editing_policy()):
+        if (isinstance(ev.get("event_key"), str) and not ev["event_key"].startswith("session:")
+                and not pd.isna(ev["lat"]) and can_edit(editing_policy())):
             correction_form(db, ev)
 
 # --------------------------------------------------------------------------- share + export
@@ -487,7 +483,7 @@ with st.expander("Add articles"):
 
         with tempfile.TemporaryDirectory() as tmp:
             if pasted.strip():
-                stamp = f"pasted-{int(time.time())}"
+                stamp = f"pasted-{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:8]}"
                 (Path(tmp) / f"{stamp}.txt").write_text(pasted, encoding="utf-8")
                 (Path(tmp) / f"{stamp}.meta.json").write_text(
                     json.dumps({"id": stamp, "published": pasted_date.isoformat(), "title": pasted.strip()[:80]}))

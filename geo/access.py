@@ -7,8 +7,10 @@ Streamlit Cloud secrets UI):
   optionally only those listed in `editors = ["a@b.org", ...]`;
 - else `editor_password = "..."`                                 -> "password": whoever enters it;
 - else nothing configured                                        -> "local": the single user of a
-  laptop run edits; requests that reach the app under any other host name (a deployment that
-  forgot its secrets) stay read-only.
+  laptop run edits, but only when the server listens on the loopback interface alone
+  (`make run` passes --server.address 127.0.0.1) or EVENT_ATLAS_LOCAL_EDITING=1 says so. Request
+  headers are never trusted for this (a client can send any Host), so a deployment that forgot
+  its secrets stays read-only.
 No streamlit import: the page passes `st.secrets` and `st.user` in.
 """
 from __future__ import annotations
@@ -27,10 +29,10 @@ class AccessPolicy:
     password: str | None = None
 
     def can_edit(self, *, logged_in: bool = False, email: str | None = None, password: str | None = None,
-                 host: str | None = None) -> bool:
-        """Whether this visitor may change the store (`host`: the request's Host header, if any)."""
+                 local_server: bool = False) -> bool:
+        """Whether this visitor may change the store (`local_server`: see `is_local_server`)."""
         if self.mode == "local":
-            return is_local_host(host)
+            return local_server
         if self.mode == "oidc":
             return bool(logged_in) and (not self.editors or (email or "").casefold() in self.editors)
         # Constant-time comparison: the password must not leak through response timing.
@@ -51,14 +53,9 @@ def policy_from_secrets(secrets: Mapping | None) -> AccessPolicy:
     return AccessPolicy("local")
 
 
-def is_local_host(host: str | None) -> bool:
-    """Whether a Host header names this machine ("localhost:8501", "127.0.0.1", "[::1]:8501");
-    None (no request at all: AppTest, bare mode) counts as local."""
-    if host is None:
+def is_local_server(server_address: str | None, local_editing: str | None = None) -> bool:
+    """Whether only this machine can reach the app: the server is bound to a loopback address,
+    or the operator opted in with EVENT_ATLAS_LOCAL_EDITING=1."""
+    if (local_editing or "").strip().lower() in ("1", "true", "yes", "on"):
         return True
-    host = host.strip().lower()
-    if host.startswith("["):
-        host = host[: host.find("]") + 1]
-    elif host.count(":") == 1:
-        host = host.split(":")[0]
-    return host in ("", "localhost", "127.0.0.1", "[::1]", "::1")
+    return (server_address or "").strip().lower() in ("127.0.0.1", "localhost", "::1", "[::1]")

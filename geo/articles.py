@@ -146,6 +146,8 @@ def _load_text(path: Path, out: LoadResult) -> None:
             meta = json.loads(meta_path.read_text(encoding="utf-8"))
         except (OSError, json.JSONDecodeError) as exc:
             raise ArticleError(f"{meta_path}: unreadable metadata ({exc})") from exc
+        if not isinstance(meta, dict):
+            raise ArticleError(f"{meta_path}: metadata must be a JSON object, got {type(meta).__name__}")
     if "published" not in meta:
         m = re.search(r"(\d{4}-\d{2}-\d{2})", path.name)
         meta["published"] = m.group(1) if m else None

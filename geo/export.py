@@ -6,6 +6,8 @@ in KML every text goes through an XML serializer (no string concatenation of mar
 """
 from __future__ import annotations
 
+import csv
+import html
 import io
 import json
 import math
@@ -63,7 +65,8 @@ def to_csv(df: pd.DataFrame) -> bytes:
         if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
             out[col] = out[col].map(lambda v: neutralise_cell(json.dumps(v) if isinstance(v, (dict, list)) else v))
     buf = io.StringIO()
-    out.to_csv(buf, index=False)
+    # QUOTE_ALL: a bare "\r" inside a cell would otherwise start a new, unneutralised row.
+    out.to_csv(buf, index=False, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
@@ -106,7 +109,8 @@ def to_kml(df: pd.DataFrame, name: str = "Event Atlas events") -> bytes:
             ET.SubElement(ts, k + "when").text = str(day)
         # <description> is shown as HTML by Google Earth: give it plain text only (escaped by
         # the serializer), never markup built from article text.
-        ET.SubElement(pm, k + "description").text = str(_plain(rec.get("evidence")) or "")
+        # Google Earth un-escapes the XML and then renders HTML: escape once more for that.
+        ET.SubElement(pm, k + "description").text = html.escape(str(_plain(rec.get("evidence")) or ""))
         ext = ET.SubElement(pm, k + "ExtendedData")
         for col in cols:
             value = _plain(rec.get(col))

@@ -457,12 +457,13 @@ def atlas_payload(events: pd.DataFrame, *, km_column: str = "border_distance_km"
     qty_codes, qtys = coded(col("quantities").map(quantities_text).astype(str), lambda q: _inert(_esc(q)))
     sub_codes, subs = coded(text(col("sub_type")), lambda s: _inert(_esc(s)))
     verified = col("verified")
-    claim_key = text(col("claimed_by")) + "\x00" + verified.map(
+    # Control characters (a NUL inside article text) never reach the key's separator.
+    claim_key = text(col("claimed_by")).str.replace(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", " ", regex=True) + "\x00" + verified.map(
         lambda v: "" if _get({"v": v}, "v") is None else ("verified" if _truthy(v) else "unverified")).astype(str)
 
     def claim_html(key: str) -> str:
         who, _, ver = key.partition("\x00")
-        parts = ([f"Claimed by {_esc(who)}"] if who else []) + ([ver] if ver else [])
+        parts = ([f"Claimed by {_esc(who)}"] if who else []) + ([_esc(ver)] if ver else [])
         return _inert(" &middot; ".join(parts))
 
     claim_codes, claims = coded(claim_key.where(claim_key != "\x00", ""), claim_html)

@@ -30,6 +30,9 @@ SETTINGS = (
             "Folder of bundled articles the app ingests when the store is missing."),
     Setting("max_file_mb", "EVENT_ATLAS_MAX_FILE_MB", "20",
             "Largest input file ingest accepts, in MB; bigger files are refused by name."),
+    Setting("local_editing", "EVENT_ATLAS_LOCAL_EDITING", "0",
+            "1 lets the single user of an app without secrets edit the store even when the server "
+            "is not bound to 127.0.0.1 only (make run binds it there)."),
     Setting("online", "EVENT_ATLAS_ONLINE", "0",
             "1 to let geopy's online geocoder fill gaps of the offline gazetteer (cached, 1 request/s)."),
     Setting("geocoder", "EVENT_ATLAS_GEOCODER", "nominatim",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import math
 import io
 from dataclasses import dataclass, field
 from datetime import date
@@ -78,9 +79,13 @@ def _row_id(prefix: str, *parts) -> str:
 
 def _float(v: str, what: str, where: str) -> float:
     try:
-        return float(v)
+        x = float(v)
     except (TypeError, ValueError):
         raise ArticleError(f"{where}: {what} is not a number: {v!r}") from None
+    limit = 90.0 if "lat" in what.lower() else 180.0
+    if not math.isfinite(x) or abs(x) > limit:
+        raise ArticleError(f"{where}: {what} is out of range: {v!r}")
+    return x
 
 
 def is_gdelt(first_line: str) -> bool:
@@ -97,6 +102,9 @@ def read_acled(path: Path, text: str) -> TableResult:
         raise ArticleError(f"{path}: not an ACLED export: missing column(s) {', '.join(missing)}")
     for lineno, row in enumerate(reader, start=2):
         where = f"{path}:{lineno}"
+        if any(row.get(c) is None for c in ACLED_COLUMNS):
+            out.problems.append(f"{where}: row has fewer columns than the header")
+            continue
         key = (row["event_type"], row["sub_event_type"])
         mapped = _FROM_ACLED.get(key)
         if mapped is None:
@@ -109,14 +117,17 @@ def read_acled(path: Path, text: str) -> TableResult:
             out.problems.append(str(exc) if isinstance(exc, ArticleError) else f"{where}: bad event_date {row['event_date']!r}")
             continue
         notes = (row.get("notes") or "").strip() or f"{row['event_type']} at {row['location']}"
-        art = Article(id=f"acled:{row['event_id_cnty']}" if row.get("event_id_cnty") else _row_id("acled", *row.values()), text=notes, published=day,
+        # The article text names the row's date and place, so two rows with the same notes are
+        # two articles (articles are de-duplicated by text).
+        head = f"{day.isoformat()}, {row['location']} ({row['source']}): "
+        art = Article(id=f"acled:{row['event_id_cnty']}" if row.get("event_id_cnty") else _row_id("acled", *row.values()), text=head + notes, published=day,
                       title=f"ACLED: {row['sub_event_type']} in {row['location']}", source=row["source"], origin=where)
         etype, sub = mapped
         acled_type, acled_sub = key
         fatalities = (row.get("fatalities") or "").strip()
         out.items.append((art, [Event(
-            article_id=art.id, event_type=etype, sub_type=sub, evidence=notes, evidence_start=0,
-            evidence_end=len(notes), place=row["location"], lat=lat, lon=lon, admin1=row["admin1"] or None,
+            article_id=art.id, event_type=etype, sub_type=sub, evidence=notes, evidence_start=len(head),
+            evidence_end=len(head) + len(notes), place=row["location"], lat=lat, lon=lon, admin1=row["admin1"] or None,
             country_code=None, precision=_ACLED_PRECISION.get(str(row["geo_precision"]).strip(), "region"),
             date=day.isoformat(), date_precision="day", claimed_by=row["source"] or None,
             acled_event_type=acled_type, acled_sub_event_type=acled_sub,

@@ -105,13 +105,13 @@ class ViewState:
             kw["pair"] = (pair[0], pair[1])
         if one("side") in SIDES:
             kw["side"] = one("side")
-        if one("km").isdigit() and int(one("km")) in DISTANCE_BANDS:
+        if re.fullmatch(r"[0-9]{1,6}", one("km")) and int(one("km")) in DISTANCE_BANDS:
             kw["max_km"] = int(one("km"))
         kw["claimed_by"] = many("claim", re.compile(r"\|"))
         if one("verified") in VERIFIED:
             kw["verified"] = one("verified")
         kw["q"] = one("q")[:200]
-        if one("event").isdigit():
+        if re.fullmatch(r"[0-9]{1,12}", one("event")):
             kw["event"] = int(one("event"))
         kw["heat"] = one("heat") == "1"
         kw["rings"] = one("rings") == "1"

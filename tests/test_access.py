@@ -14,7 +14,7 @@ class FailingSecrets(dict):
 @pytest.mark.parametrize("secrets", [None, {}, FailingSecrets()])
 def test_no_secrets_means_local_single_user_edits(secrets):
     p = policy_from_secrets(secrets)
-    assert p.mode == "local" and p.can_edit()
+    assert p.mode == "local" and p.can_edit(local_server=True) and not p.can_edit()
 
 
 def test_password_mode():
@@ -44,9 +44,11 @@ def test_no_secrets_file_in_the_repository():
     assert not (Path(__file__).resolve().parent.parent / ".streamlit" / "secrets.toml").exists()
 
 
-@pytest.mark.parametrize("host,local", [
-    (None, True), ("localhost:8501", True), ("127.0.0.1:8501", True), ("[::1]:8501", True),
-    ("event-atlas.streamlit.app", False), ("192.0.2.7:8501", False),
+@pytest.mark.parametrize("address,opt_in,local", [
+    ("127.0.0.1", None, True), ("localhost", None, True), ("::1", None, True),
+    (None, None, False), ("", None, False), ("0.0.0.0", None, False), ("0.0.0.0", "1", True),
 ])
-def test_without_secrets_only_a_local_run_edits(host, local):
-    assert policy_from_secrets({}).can_edit(host=host) is local
+def test_without_secrets_only_a_loopback_server_or_an_opt_in_edits(address, opt_in, local):
+    from geo.access import is_local_server
+
+    assert policy_from_secrets({}).can_edit(local_server=is_local_server(address, opt_in)) is local

@@ -118,6 +118,7 @@ def test_pasted_article_adds_events(built_db, monkeypatch, tmp_path):
 
     db = tmp_path / "copy.db"  # a private copy: this test writes to the store (local mode may edit)
     shutil.copy(built_db, db)
+    monkeypatch.setenv("EVENT_ATLAS_LOCAL_EDITING", "1")  # AppTest has no server bound to 127.0.0.1
     at = _open(db, monkeypatch)
     before = int(at.metric[0].value)
     at.text_area(key="paste_text").set_value(
@@ -159,6 +160,7 @@ def test_an_editor_corrects_an_event_and_the_correction_is_kept(built_db, monkey
 
     db = tmp_path / "fix.db"  # a private copy: this test writes corrections
     shutil.copy(built_db, db)
+    monkeypatch.setenv("EVENT_ATLAS_LOCAL_EDITING", "1")
     at = _open(db, monkeypatch, event="1")
     at.selectbox(key="fix_type").set_value("explosion")
     at.radio(key="fix_verified").set_value("not verified")
@@ -176,6 +178,6 @@ def test_an_editor_corrects_an_event_and_the_correction_is_kept(built_db, monkey
 
 
 def test_anonymous_visitors_of_a_shared_deployment_cannot_correct(built_db, monkeypatch):
-    monkeypatch.setattr("geo.access.is_local_host", lambda host: False)  # a deployment, no secrets
+    monkeypatch.delenv("EVENT_ATLAS_LOCAL_EDITING", raising=False)  # a deployment, no secrets, no opt-in
     at = _open(built_db, monkeypatch, event="1")
     assert not [b for b in at.button if b.label == "Save correction"]

@@ -55,7 +55,9 @@ def test_kml_parses_and_keeps_text_as_text():
     marks = root.findall(".//k:Placemark", ns)
     assert len(marks) == len(HOSTILE)
     assert marks[0].find("k:Point/k:coordinates", ns).text == "36.000000,50.000000"
-    assert "<script>" in marks[0].find("k:description", ns).text  # text node, escaped on the wire
+    # Google Earth un-escapes the XML and renders HTML: the parsed text must still be escaped markup.
+    assert "&lt;script&gt;" in marks[0].find("k:description", ns).text
+    assert "<script>" not in marks[0].find("k:description", ns).text
     assert b"<script>" not in to_kml(_frame())
     assert root.find(".//k:Folder/k:name", ns).text == "strike"
 
@@ -64,4 +66,15 @@ def test_empty_frames_export():
     empty = _frame().iloc[0:0]
     assert json.loads(to_geojson(empty))["features"] == []
     assert ET.fromstring(to_kml(empty)).find(".//{%s}Placemark" % KML_NS) is None
-    assert to_csv(empty).decode("utf-8-sig").startswith("event_id,")
+    assert to_csv(empty).decode("utf-8-sig").startswith('"event_id",')
+
+
+def test_a_carriage_return_cannot_start_an_unneutralised_row():
+    import csv as csvmod
+    import io
+
+    import pandas as pd
+
+    df = pd.DataFrame({"event_id": [1], "place": ["Kharkiv"], "title": ["Report\r=cmd|' /C calc'!A0"]})
+    rows = list(csvmod.reader(io.StringIO(to_csv(df).decode("utf-8-sig"), newline="")))
+    assert len(rows) == 2 and rows[1][2] == "Report\r=cmd|' /C calc'!A0"

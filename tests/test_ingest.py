@@ -253,3 +253,25 @@ def test_geocoder_failure_degrades_to_offline_and_retry_completes_later(tmp_path
     assert frame.loc[village, "event_type"] == "territorial_change"
     # Re-extraction is answered from the persistent cache: no second request for the same query.
     assert abs(frame.loc[village, "lat"] - 50.2312) < 1e-3 and frame.loc[village, "geo_source"] == "cache"
+
+
+def test_odd_acled_rows_are_reported_and_the_rest_imported(tmp_path, store):
+    header = ",".join(["event_id_cnty", *__import__("geo.tables", fromlist=["x"]).ACLED_COLUMNS])
+    good = 'UKR1,2024-05-10,Battles,Armed clash,A,B,Kharkiv,Vovchansk,50.29,36.94,1,Src,"",0'
+    same_notes = 'UKR2,2024-05-11,Battles,Armed clash,A,B,Kharkiv,Vovchansk,50.29,36.94,1,Src,"",0'
+    short = "UKR3,2024-05-01"
+    inf = 'UKR4,2024-05-12,Battles,Armed clash,A,B,Kharkiv,Vovchansk,inf,36.94,1,Src,"",0'
+    f = tmp_path / "acled.csv"
+    f.write_text("\n".join([header, good, same_notes, short, inf]) + "\n", encoding="utf-8")
+    report = ingest_files([f], store)
+    assert report.articles == 2 and store.count_events() == 2  # same notes, other day: both kept
+    assert any(":4: row has fewer columns" in p for p in report.failures)
+    assert any(":5: latitude is out of range: 'inf'" in p for p in report.failures)
+
+
+def test_malformed_sidecar_metadata_is_reported_not_raised(tmp_path, store):
+    art = tmp_path / "a-2024-05-14.txt"
+    art.write_text("Drones struck Odesa.", encoding="utf-8")
+    (tmp_path / "a-2024-05-14.meta.json").write_text("[]", encoding="utf-8")
+    report = ingest_files([art, good_file(tmp_path)], store)
+    assert any("metadata must be a JSON object" in p for p in report.failures) and "good" in store.article_ids()

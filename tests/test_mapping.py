@@ -315,3 +315,13 @@ def test_cards_show_quantities_and_date_precision():
     assert "drones: 12, killed: 2" in text and "2024-05-01 (within a week)" in text
     data = atlas_payload(pd.DataFrame([_event(quantities={"drones": 12}, date_precision="week", event_id=1)]))
     assert data["Q"] == ["drones: 12"] and data["Dy"] == ["2024-05-01 (within a week)"]
+
+
+def test_a_nul_inside_claimed_by_cannot_smuggle_markup_into_the_payload():
+    from geo.mapping import atlas_payload
+
+    df = pd.DataFrame({"event_id": [1], "event_type": ["strike"], "place": ["Kharkiv"], "lat": [50.0],
+                       "lon": [36.2], "date": ["2024-05-13"], "verified": [None],
+                       "claimed_by": ["Governor\x00<img/src/onerror=alert(1)//> Syniehubov"]})
+    text = json.dumps(atlas_payload(df))
+    assert "<img" not in text and "onerror=alert(1)" not in text.replace("&lt;img/src/onerror=alert(1)//&gt;", "")
