@@ -244,7 +244,8 @@ if "url_loaded" not in st.session_state:  # first run of this session: widgets f
     end = min(max(q.end or hi, start), hi)
     st.session_state.update(
         date_range=(start, end), types=list(q.types), countries=list(q.countries),
-        pair="-".join(q.pair), side=q.side, max_km=q.max_km, claimed_by=list(q.claimed_by),
+        pair="-".join(q.pair), side=q.side, max_km=q.max_km, line_max_km=q.line_max_km,
+        claimed_by=list(q.claimed_by),
         verified=q.verified, q=q.q, heat=q.heat, rings=q.rings, selected=q.event,
         url_loaded=True, playing=False,
     )
@@ -291,14 +292,26 @@ with st.sidebar:
     st.header("Map")
     st.toggle("Heatmap", key="heat")
     st.toggle("Rings at 25 / 50 / 100 km", key="rings")
-    line_file = st.file_uploader("Reference line (GeoJSON, e.g. a front line)", type=["geojson", "json"])
+    line_file = st.file_uploader("Reference line (GeoJSON, e.g. a front line)", type=["geojson", "json"],
+                                 key="line_file")
 
 line_geojson = None
+line_km = None  # distance of every event to the uploaded line
 if line_file is not None:
     try:
         line_geojson = json.loads(line_file.getvalue().decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         st.sidebar.error(f"Not a GeoJSON file: {exc}")
+if line_geojson is not None:
+    try:
+        line_km = line_distances(str(db), version, json.dumps(line_geojson, sort_keys=True), n_session,
+                                 events).to_numpy()
+    except Exception as exc:
+        st.sidebar.error(f"Cannot use that line: {exc}")
+        line_geojson = None
+if line_geojson is not None:  # the band only makes sense with a line (a URL's "lkm" waits for one)
+    st.sidebar.selectbox("Distance to the reference line", DISTANCE_BANDS, key="line_max_km",
+                         format_func=lambda km: "Any distance" if km == 0 else f"Within {km} km")
 
 # --------------------------------------------------------------------------- time
 
@@ -317,6 +330,7 @@ state = ViewState(
     start=st.session_state["date_range"][0], end=st.session_state["date_range"][1],
     types=tuple(st.session_state["types"]), countries=tuple(st.session_state["countries"]),
     pair=pair, side=st.session_state["side"], max_km=int(st.session_state["max_km"]),
+    line_max_km=int(st.session_state.get("line_max_km") or 0),
     claimed_by=tuple(st.session_state["claimed_by"]), verified=st.session_state["verified"],
     q=st.session_state["q"].strip(), event=st.session_state.get("selected"),
     heat=st.session_state["heat"], rings=st.session_state["rings"],
@@ -352,13 +366,8 @@ try:
 except Exception as exc:  # geometry unavailable: keep the stored distances
     st.warning(f"Distances to the {pairs[st.session_state['pair']]} border are unavailable: {exc}")
     events = events.assign(pair_km=events["border_distance_km"], pair_side="other")
-if line_geojson is not None:
-    try:
-        events = events.assign(line_km=line_distances(str(db), version, json.dumps(line_geojson, sort_keys=True),
-                                                      n_session, events).to_numpy())
-    except Exception as exc:
-        st.sidebar.error(f"Cannot use that line: {exc}")
-        line_geojson = None
+if line_km is not None:
+    events = events.assign(line_km=line_km)
 
 undated = views.filter_events(events, state, ignore_dates=True)
 shown = views.filter_events(undated, state)

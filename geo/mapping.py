@@ -381,7 +381,8 @@ def _js_string(text: str) -> str:
 # an event. Clicking a cluster zooms in; at the deepest zoom, or where every event of a
 # cluster is at the same spot, the cluster fans out ("spiderfies") into its events. A cluster
 # spans every visible type (coloured by its commonest type, dark outline when mixed) and
-# is redrawn when a type layer is switched off or on.
+# is redrawn when a type layer is switched off or on. Each cluster shows its event count as a
+# label (the biggest LABEL_LIMIT clusters in view), its breakdown by type in a tooltip.
 
 #: Above this many events, popups leave out the evidence sentence and article link (the
 #: page shows them for the selected event) so that the payload stays small.
@@ -390,6 +391,9 @@ DETAIL_LIMIT = 5000
 CLUSTER_MAX_ZOOM = 12
 #: At most this many events fan out of one spot (the rest are counted in a note).
 SPIDER_LIMIT = 60
+#: At most this many clusters in view get a count label (the biggest; each label is a DOM
+#: node, while the circles are drawn on one canvas).
+LABEL_LIMIT = 300
 TYPE_SYMBOLS: dict[str, str] = {  # legend icons (plain Unicode, no icon font needed)
     "strike": "✹",
     "interception": "⊗",
@@ -483,7 +487,7 @@ def atlas_payload(events: pd.DataFrame, *, km_column: str = "border_distance_km"
             # ids ascending: deltas are mostly 1, which keeps the JSON short
             "i": np.diff(ids, prepend=0).tolist(),
         },
-        "zmax": CLUSTER_MAX_ZOOM, "spider": SPIDER_LIMIT,
+        "zmax": CLUSTER_MAX_ZOOM, "spider": SPIDER_LIMIT, "lbl": LABEL_LIMIT,
     }
     if n <= detail_limit:
         evidence, title, url = col("evidence"), col("title"), col("url")
@@ -651,7 +655,14 @@ class _AtlasLayer(MacroElement):
     default_js = [("leaflet-heat.js", "https://cdn.jsdelivr.net/gh/python-visualization/folium@main/folium/templates/leaflet_heat.min.js")]
 
     _template = Template(
-        """{% macro script(this, kwargs) %}
+        """{% macro header(this, kwargs) %}
+<style>
+.event-atlas-count { pointer-events: none; }
+.event-atlas-count span { position: absolute; transform: translate(-50%, -50%); white-space: nowrap;
+  font: 600 11px/1 sans-serif; color: #fff; text-shadow: 0 0 2px #000, 0 0 3px #000; }
+</style>
+{% endmacro %}
+{% macro script(this, kwargs) %}
 (function () {
   var map = {{ this._parent.get_name() }};
   var D = JSON.parse({{ this.data_js }});
@@ -742,9 +753,15 @@ class _AtlasLayer(MacroElement):
     }
     spider.forEach(function (s) { s.group.addLayer(s.layer); });
   }
+  // Count on the cluster itself: a non-interactive divIcon (pointer events reach the circle
+  // under it, so its hover tooltip and click still work); digits only, no article text.
+  function countLabel(n, ll) {
+    return L.marker(ll, {icon: L.divIcon({className: "event-atlas-count", html: "<span>" + (n | 0) + "</span>",
+      iconSize: [0, 0]}), interactive: false, keyboard: false});
+  }
   function draw() {
     unspider();
-    var vis = visible(), z = map.getZoom(), view = map.getBounds().pad(0.3);
+    var vis = visible(), z = map.getZoom(), view = map.getBounds().pad(0.3), labels = [];
     G.forEach(function (g) { if (g) g.clearLayers(); });
     clusters(Math.min(z, D.zmax), vis).forEach(function (c) {
       var ll = L.latLng(c.la / c.n, c.lo / c.n);
@@ -768,7 +785,10 @@ class _AtlasLayer(MacroElement):
         } else { fanOut(c, ll, vis); }
       });
       G[t].addLayer(mk);
+      labels.push({n: c.n, ll: ll, t: t});
     });
+    if (labels.length > D.lbl) labels = labels.sort(function (a, b) { return b.n - a.n; }).slice(0, D.lbl);
+    labels.forEach(function (x) { G[x.t].addLayer(countLabel(x.n, x.ll)); });
   }
   map.on("zoomend moveend overlayadd overlayremove", draw);
   map.on("click", unspider);

@@ -39,6 +39,7 @@ class ViewState:
     pair: tuple[str, str] = DEFAULT_PAIR
     side: str = "any"
     max_km: int = 0  # distance band: 0 = any
+    line_max_km: int = 0  # distance band to an uploaded reference line (column line_km): 0 = any
     claimed_by: tuple[str, ...] = ()
     verified: str = "any"
     q: str = ""
@@ -64,6 +65,8 @@ class ViewState:
             out["side"] = self.side
         if self.max_km:
             out["km"] = str(self.max_km)
+        if self.line_max_km:
+            out["lkm"] = str(self.line_max_km)
         if self.claimed_by:
             out["claim"] = "|".join(self.claimed_by)
         if self.verified != "any":
@@ -107,6 +110,8 @@ class ViewState:
             kw["side"] = one("side")
         if re.fullmatch(r"[0-9]{1,6}", one("km")) and int(one("km")) in DISTANCE_BANDS:
             kw["max_km"] = int(one("km"))
+        if re.fullmatch(r"[0-9]{1,6}", one("lkm")) and int(one("lkm")) in DISTANCE_BANDS:
+            kw["line_max_km"] = int(one("lkm"))
         kw["claimed_by"] = many("claim", re.compile(r"\|"))
         if one("verified") in VERIFIED:
             kw["verified"] = one("verified")
@@ -170,7 +175,9 @@ def pair_columns(df: pd.DataFrame, pair: tuple[str, str], distance_fn=None, side
 
 
 def filter_events(df: pd.DataFrame, state: ViewState, *, ignore_dates: bool = False) -> pd.DataFrame:
-    """Rows of `df` (from :func:`prepare_events`, plus :func:`pair_columns`) matching `state`."""
+    """Rows of `df` (from :func:`prepare_events`, plus :func:`pair_columns`) matching `state`.
+
+    The reference-line band (``line_max_km``) applies only when `df` has a ``line_km`` column."""
     mask = np.ones(len(df), dtype=bool)
     if not ignore_dates and (state.start or state.end):
         day = df["day"]
@@ -188,6 +195,8 @@ def filter_events(df: pd.DataFrame, state: ViewState, *, ignore_dates: bool = Fa
         mask &= (df["pair_side"] == state.side).to_numpy()
     if state.max_km and "pair_km" in df:
         mask &= (df["pair_km"] <= state.max_km).to_numpy(na_value=False)
+    if state.line_max_km and "line_km" in df:  # only while a reference line is uploaded
+        mask &= (pd.to_numeric(df["line_km"], errors="coerce") <= state.line_max_km).to_numpy(na_value=False)
     if state.claimed_by:
         mask &= df["claimed_by"].isin(state.claimed_by).to_numpy(na_value=False)
     if state.verified != "any":

@@ -181,3 +181,23 @@ def test_anonymous_visitors_of_a_shared_deployment_cannot_correct(built_db, monk
     monkeypatch.delenv("EVENT_ATLAS_LOCAL_EDITING", raising=False)  # a deployment, no secrets, no opt-in
     at = _open(built_db, monkeypatch, event="1")
     assert not [b for b in at.button if b.label == "Save correction"]
+
+
+def test_reference_line_distance_band(built_db, monkeypatch):
+    import json
+
+    at = _open(built_db, monkeypatch, lkm="25")  # a shared URL: the band waits for the line
+    total = int(at.metric[0].value)
+    assert "line_max_km" not in [s.key for s in at.selectbox] and at.query_params["lkm"] in ("25", ["25"])
+    line = {"type": "Feature", "properties": {},
+            "geometry": {"type": "LineString", "coordinates": [[36.0, 48.0], [38.0, 50.0]]}}
+    at.file_uploader(key="line_file").set_value(("front.geojson", json.dumps(line).encode(), "application/json")).run()
+    assert not at.exception, at.exception
+    band = at.selectbox(key="line_max_km")
+    assert band.value == 25
+    near = at.dataframe[0].value
+    assert 0 < len(near) < total and (near["line_km"] <= 25).all()
+    band.set_value(100).run()
+    assert (at.dataframe[0].value["line_km"] <= 100).all() and at.query_params["lkm"] in ("100", ["100"])
+    at.selectbox(key="line_max_km").set_value(0).run()
+    assert int(at.metric[0].value) == total and "lkm" not in at.query_params

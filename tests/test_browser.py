@@ -147,6 +147,36 @@ def test_map_draws_and_date_slider_filters(server, browser):
     page.close()
 
 
+CLUSTER_LABELS = """() => {
+  const labels = Array.from(document.querySelectorAll(".event-atlas-count")).map(e => e.innerText.trim()).sort();
+  const clusters = [];
+  for (const v of new Set(Object.values(window))) {
+    if (v instanceof L.Map) v.eachLayer(l => {
+      if (l instanceof L.CircleMarker && l.options.count > 1) clusters.push(String(l.options.count));
+    });
+  }
+  const label = document.querySelector(".event-atlas-count span");
+  let under = null;  // what a click on the label hits: the cluster's canvas, not the label
+  if (label) {
+    const r = label.getBoundingClientRect();
+    const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+    under = hit ? hit.tagName : null;
+  }
+  return {labels, clusters: clusters.sort(), colour: label ? getComputedStyle(label).color : null, under};
+}"""
+
+
+def test_clusters_show_their_count_on_the_map(server, browser):
+    page, total, frame = _open(browser, server)
+    seen = frame.evaluate(CLUSTER_LABELS)
+    assert seen["clusters"], "the bundled events should form at least one cluster"
+    assert seen["labels"] == seen["clusters"]  # one label per cluster, with its count
+    assert seen["colour"] == "rgb(255, 255, 255)"  # our CSS reached the iframe (no CDN)
+    assert seen["under"] == "CANVAS"  # clicks and hovers go through the label to the cluster
+    assert total == _metric(page)
+    page.close()
+
+
 FIRE_CLICK = """() => {
   for (const v of new Set(Object.values(window))) {
     if (!(v instanceof L.Map)) continue;

@@ -325,3 +325,17 @@ def test_a_nul_inside_claimed_by_cannot_smuggle_markup_into_the_payload():
                        "claimed_by": ["Governor\x00<img/src/onerror=alert(1)//> Syniehubov"]})
     text = json.dumps(atlas_payload(df))
     assert "<img" not in text and "onerror=alert(1)" not in text.replace("&lt;img/src/onerror=alert(1)//&gt;", "")
+
+
+def test_clusters_carry_a_count_label():
+    """The cluster's event count is drawn on it (a divIcon of digits only), not just in its tooltip."""
+    from geo.mapping import LABEL_LIMIT
+
+    events = pd.DataFrame([_event(lat=50.0, lon=36.2, event_id=i + 1, place=IMG) for i in range(5)])
+    m = localize_map(build_atlas_map(events))
+    html = m.get_root().render()
+    assert ".event-atlas-count span" in html  # the label's CSS, in the page (no CDN)
+    assert 'L.divIcon({className: "event-atlas-count", html: "<span>" + (n | 0) + "</span>"' in html
+    assert "labels.push({n: c.n" in html and "<img" not in html
+    assert _payload_from_html(html)["lbl"] == LABEL_LIMIT
+    assert remote_asset_urls(m) == []

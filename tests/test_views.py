@@ -37,7 +37,7 @@ def test_default_state_has_an_empty_query_and_round_trips():
     assert ViewState.from_query({}) == ViewState()
     s = ViewState(start=date(2024, 5, 1), end=date(2024, 5, 31), types=("strike", "diplomacy"), countries=("UA",),
                   pair=("UA", "BY"), side="a", max_km=50, claimed_by=("army, navy", "x|y".replace("|", "/")),
-                  verified="unverified", q="drone hit", event=42, heat=True, rings=True)
+                  verified="unverified", q="drone hit", event=42, heat=True, rings=True, line_max_km=25)
     assert ViewState.from_query(s.to_query()) == s
 
 
@@ -46,6 +46,7 @@ def test_malformed_query_values_fall_back_to_defaults():
                               "side": "north", "verified": "maybe", "event": "x1", "country": "Ukraine,ua"})
     assert q.start is None and q.types == ("strike",) and q.max_km == 0 and q.pair == ("UA", "RU")
     assert q.side == "any" and q.verified == "any" and q.event is None and q.countries == ("UA",)
+    assert ViewState.from_query({"lkm": "7"}).line_max_km == 0 and ViewState.from_query({"lkm": "-5"}).line_max_km == 0
     assert ViewState.from_query({"type": ["diplomacy", "strike"]}).types == ("strike",)  # last value wins
 
 
@@ -113,3 +114,16 @@ def test_session_events_get_ids_outside_the_store():
     both = views.session_events_frame([ev], {"s1": art}, stored, first)
     assert list(both["event_id"]) == [views.SESSION_ID_BASE, views.SESSION_ID_BASE + 1]
     assert both["title"].iloc[0] == "T" and str(both["day"].iloc[0].date()) == "2024-01-02"
+
+
+def test_reference_line_distance_band():
+    df = _frame()
+    ids = lambda d, s: list(views.filter_events(d, s)["event_id"])  # noqa: E731
+    assert ViewState(line_max_km=25).to_query() == {"lkm": "25"}
+    assert ViewState.from_query({"lkm": "25", "km": "50"}) == ViewState(line_max_km=25, max_km=50)
+    assert ids(df, ViewState(line_max_km=10)) == [1, 2, 3, 4]  # no line uploaded: no line_km, no filter
+    lined = df.assign(line_km=[5.0, 30.0, np.nan, 9.9])
+    assert ids(lined, ViewState(line_max_km=10)) == [1, 4]  # unknown distance drops out
+    assert ids(lined, ViewState(line_max_km=50)) == [1, 2, 4]
+    assert ids(lined, ViewState(line_max_km=50, max_km=25)) == [1]  # combines with the border band
+    assert ids(lined, ViewState()) == [1, 2, 3, 4]
