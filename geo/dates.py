@@ -27,6 +27,9 @@ _PATTERNS = [
 ]
 
 
+RELATIVE_KINDS = {"overnight", "yesterday", "day_before_yesterday", "today", "days_ago"}
+
+
 @dataclass(frozen=True)
 class DateMention:
     """A date expression found in text: character span, resolved day and its precision."""
@@ -89,7 +92,9 @@ def find_dates(text: str, published: date | None, offset: int = 0) -> list[DateM
             value, precision = _resolve(kind, m, published) if published else (None, "day")
             taken.append((m.start(), m.end()))
             found.append(DateMention(offset + m.start(), offset + m.end(), m.group(0), kind, value, precision))
-    # "overnight into Friday": the weekday names the day, so drop the bare "overnight".
-    if any(d.kind in ("weekday", "last_weekday") for d in found):
-        found = [d for d in found if d.kind != "overnight"]
+    # "overnight into Friday": the weekday right next to it names the day, so drop the bare
+    # "overnight" (but not in "overnight, ... the governor said on Tuesday").
+    weekdays = [d for d in found if d.kind in ("weekday", "last_weekday")]
+    found = [d for d in found if d.kind != "overnight"
+             or not any(abs(w.start - d.end) <= 12 or abs(d.start - w.end) <= 12 for w in weekdays)]
     return sorted(found, key=lambda d: d.start)

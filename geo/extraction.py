@@ -13,7 +13,7 @@ import math
 import re
 from datetime import date, timedelta
 
-from .dates import find_dates
+from .dates import RELATIVE_KINDS, find_dates
 from .model import Article, Event
 from .toponyms import Toponym, ToponymRecognizer
 
@@ -36,7 +36,7 @@ TRIGGERS = {
     "recapture": ("territorial_change", "capture"), "retake": ("territorial_change", "capture"),
     "regain": ("territorial_change", "capture"), "reclaim": ("territorial_change", "capture"),
     "occupy": ("territorial_change", "capture"), "withdraw": ("territorial_change", "withdrawal"),
-    "retreat": ("territorial_change", "withdrawal"),
+    "retreat": ("territorial_change", "withdrawal"), "pull": ("territorial_change", "withdrawal"),
     "meet": ("diplomacy", "meeting"), "meeting": ("diplomacy", "meeting"), "visit": ("diplomacy", "visit"),
     "talk": ("diplomacy", "talks"), "summit": ("diplomacy", "summit"), "address": ("diplomacy", "speech"),
     "gather": ("diplomacy", "summit"), "arrive": ("diplomacy", "visit"),
@@ -182,6 +182,10 @@ class EventExtractor:
             etype, sub = TRIGGERS.get(lemma) or TRIGGERS[tok.lower_]
             if lemma == "shoot" and not any(c.lower_ == "down" for c in tok.children):
                 continue
+            if lemma == "pull":
+                if not any(c.lower_ in ("back", "out") for c in tok.children):
+                    continue
+                etype, sub = "territorial_change", "withdrawal"  # "pulled back from two villages"
             if lemma in ("down", "downed") and not (tok.pos_ in ("ADJ", "VERB") or tok.head.lemma_ == "shoot"):
                 continue
             if lemma == "destroy":
@@ -285,8 +289,8 @@ class EventExtractor:
             return True  # "the US approved an aid package": the country acts, it is no place
         if prev is not None and prev.lower_ == "of" and prev2 is not None and (prev2.lower_ in COMPASS or prev2.lower_ in ("km", "kilometres", "kilometers", "miles")) and prev2.lower_ not in ("kilometres", "km") :
             return True  # "east of Kharkiv": a reference point
-        if prev is not None and prev.lower_ == "from" and etype != "diplomacy":
-            return True  # "drones launched from Ukraine": the origin
+        if prev is not None and prev.lower_ == "from" and etype not in ("diplomacy", "territorial_change"):
+            return True  # "drones launched from Ukraine": the origin (but "withdrew from X" is X)
         if nxt is not None and nxt.lower_ in ("river", "sea", "lake", "reservoir", "mountains", "canal"):
             return True  # "across the Dnipro river": a river, not the city of the same name
         if prev is not None and prev.lower_ in ("near", "outside") and prev2 is not None and prev2.ent_type_ in ("GPE", "LOC", "FAC", "") \
@@ -355,7 +359,13 @@ class EventExtractor:
                     return False
             return False
 
-        event_dates = [m for m in mentions if not on_reporting_verb(m)] or mentions
+        reported = [m for m in mentions if on_reporting_verb(m)]
+        event_dates = [m for m in mentions if m not in reported] or mentions
+        report_day = next((m.value for m in reported if m.value is not None), None)
+        if report_day is not None and event_dates is not mentions and all(m.kind in RELATIVE_KINDS for m in event_dates):
+            # "shelled X overnight, the governor said on Tuesday": overnight before Tuesday's statement.
+            starts = {m.start for m in event_dates}
+            event_dates = [m for m in find_dates(sent.text, report_day, sent.start_char) if m.start in starts]
         for m in event_dates:
             if m.kind == "hours_earlier":
                 if last_date:

@@ -228,7 +228,10 @@ class ToponymRecognizer:
                 cands = tuple(c for c in cands if c.feature == "region")  # "Severn, Md."
                 if not cands:
                     continue
-            if head and j - i > 1 and not any(c.population >= _PERSON_OR_TOWN or c.feature != "city" for c in cands):
+            whole_place_entity = any(e.start <= i and e.end == j and e.label_ in ("GPE", "LOC", "FAC")
+                                     for e in doc.ents if e.start <= i < e.end)
+            if head and j - i > 1 and not whole_place_entity and not any(
+                    c.population >= _PERSON_OR_TOWN or c.feature != "city" for c in cands):
                 continue  # "Beverly Hills Police Department" yes, "Notre Dame" (university) no
             if not head and any(k in weak for k in range(i, j)) and not _big(
                     [c for c in cands if c.feature != "city" or normalize_name(c.name) == normalize_name(span.text)]):

@@ -31,6 +31,7 @@ EVENT_TYPE_CASES = [
     ("Ukrainian forces recaptured Vovchansk on Sunday.", [("territorial_change", "Vovchansk", "2024-05-12")]),
     ("Kyiv said it had destroyed a Russian air defence system in Sevastopol.", [("strike", "Sevastopol", "2024-05-14")]),
     ("Air defences destroyed 12 drones over Belgorod.", [("interception", "Belgorod", "2024-05-14")]),
+    ("Ukrainian forces pulled back from Lyptsi on Monday.", [("territorial_change", "Lyptsi", "2024-05-13")]),
 ]
 
 REFERENCE_PLACES = [  # places that only locate another place are no event places
@@ -47,6 +48,7 @@ DATE_CASES = [
     ("Drones struck Odesa overnight.", "2024-05-14"),
     ("Drones struck Odesa last Thursday.", "2024-05-09"),
     ("Drones struck Odesa yesterday, the governor said on Tuesday.", "2024-05-13"),  # event date, not report date
+    ("Drones struck Odesa overnight, the governor said on Sunday.", "2024-05-12"),  # relative to the report
 ]
 
 NON_EVENTS = [
@@ -61,6 +63,8 @@ NON_EVENTS = [
 MULTI_PLACE = [
     ("A missile attack struck Dnipro, Kryvyi Rih, Sloviansk and Kramatorsk on Monday.", 4),
     ("Drones were shot down over the Mykolaiv and Kherson regions overnight.", 2),
+    ("Air defences downed drones over the Belgorod, Kursk and Bryansk regions.", 3),
+    ("Heavy clashes were reported near Chasiv Yar and Toretsk on Monday.", 2),
 ]
 
 ATTRIBUTION = [
