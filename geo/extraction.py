@@ -9,11 +9,11 @@ Within one article, mentions of one occurrence are merged, keeping the most spec
 """
 from __future__ import annotations
 
-import math
 import re
 from datetime import date, timedelta
 
 from .dates import RELATIVE_KINDS, find_dates
+from .geodesy import great_circle_km
 from .model import Article, Event
 from .toponyms import Toponym, ToponymRecognizer
 
@@ -132,7 +132,7 @@ class EventExtractor:
         sents = list(doc.sents)
         for si, sent in enumerate(sents):
             sent_tops = [t for t in toponyms if sent.start <= t.token_start < sent.end and t.place
-                         and not getattr(t, "is_demonym", False)]
+                         and not t.is_demonym]
             next_text = sents[si + 1].text if si + 1 < len(sents) else ""
             ev_date, date_prec = self._date(article, sent, last_date)
             claimed = self._claimed_by(sent)
@@ -450,13 +450,6 @@ def _span_text(tok) -> str:
     return re.sub(r"^(the|a|an)\s+", "", text, flags=re.I).strip()
 
 
-def _km(a: Event, b: Event) -> float:
-    p1, p2 = math.radians(a.lat), math.radians(b.lat)
-    dp, dl = p2 - p1, math.radians(b.lon - a.lon)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
-
-
 def _same_occurrence(a: Event, b: Event) -> bool:
     if a.event_type != b.event_type or a.lat is None or b.lat is None:
         return False
@@ -464,7 +457,7 @@ def _same_occurrence(a: Event, b: Event) -> bool:
         return False  # "struck Sloviansk and Kramatorsk": two named places, two events
     if a.date and b.date and abs((date.fromisoformat(a.date) - date.fromisoformat(b.date)).days) > 1:
         return False
-    if _km(a, b) <= 25:
+    if great_circle_km(a.lat, a.lon, b.lat, b.lon) <= 25:
         return True
     # A region mention and a place inside that region: one occurrence told twice.
     coarse, fine = (a, b) if PRECISION_RANK[a.precision] > PRECISION_RANK[b.precision] else (b, a)

@@ -12,15 +12,7 @@ from datetime import date
 
 import numpy as np
 
-EARTH_KM = 6371.0088
-
-
-def _km(lat1, lon1, lat2, lon2) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_KM * math.asin(min(1.0, math.sqrt(a)))
-
+from .geodesy import great_circle_km
 
 def group_ids(event_types, lats, lons, dates, *, km: float = 25.0, days: int = 1) -> np.ndarray:
     """Group number per event: events of one type within `km` and `days` (transitively) share it.
@@ -60,7 +52,7 @@ def group_ids(event_types, lats, lons, dates, *, km: float = 25.0, days: int = 1
                 for dx in (-1, 0, 1):
                     for do in range(-days, days + 1):
                         for j in cells.get((etype, cy + dy, int(lons[i] // lon_deg) + dx, o + do), ()):
-                            if j > i and find(i) != find(j) and _km(lats[i], lons[i], lats[j], lons[j]) <= km:
+                            if j > i and find(i) != find(j) and great_circle_km(lats[i], lons[i], lats[j], lons[j]) <= km:
                                 parent[find(j)] = find(i)
     roots = [find(i) for i in range(n)]
     renum: dict[int, int] = {}

@@ -14,11 +14,11 @@ Every candidate gets a score from priors and the article's context:
 from __future__ import annotations
 
 import difflib
-import math
 import re
 from typing import TYPE_CHECKING
 
 from .gazetteer import Gazetteer, Place, prior
+from .geodesy import great_circle_km
 from .names import normalize_name
 
 if TYPE_CHECKING:
@@ -33,10 +33,7 @@ _AFTER = re.compile(r"^\s*(?:,|in|of)?\s*(?:the\s+)?(?:[A-Z]\w+'s\s+)?([A-Z][\w'
 
 def haversine_km(a: Place, b: Place) -> float:
     """Great-circle distance between two places in km."""
-    p1, p2 = math.radians(a.lat), math.radians(b.lat)
-    dp, dl = p2 - p1, math.radians(b.lon - a.lon)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
+    return great_circle_km(a.lat, a.lon, b.lat, b.lon)
 
 
 class Resolver:
