@@ -89,21 +89,20 @@ def pair_options() -> dict[str, str]:
 
 
 def build_store(db: Path, articles_dir: str) -> None:
-    """First start: extract the bundled articles into a new store, showing progress."""
-    from geo.pipeline import ingest_articles
+    """First start: ingest the bundled data into a new store (the `ingest` command's path), with progress."""
+    from geo.ingest import ingest_files
 
     with st.status("Building the event store from the bundled articles…", expanded=True) as status:
-        loaded = load_articles([articles_dir])
-        for problem in loaded.problems:
-            st.warning(problem)
-        bar = st.progress(0.0, text=f"0 of {len(loaded.articles)} articles")
+        bar = st.progress(0.0, text="Reading articles…")
 
         def progress(done: int, total: int) -> None:
             bar.progress(done / max(total, 1), text=f"{done} of {total} articles")
 
         with EventStore(db) as store:
-            summary = ingest_articles(store, loaded.articles, progress=progress)
-        status.update(label=f"Event store ready: {summary.articles} articles, {summary.events} events",
+            report = ingest_files([articles_dir], store, progress=progress)
+        for problem in report.failures + report.warnings:
+            st.warning(problem)
+        status.update(label=f"Event store ready: {report.articles} articles, {report.events} events",
                       state="complete", expanded=False)
 
 

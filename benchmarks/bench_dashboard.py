@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -24,7 +22,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 PY = sys.executable
-CHROMIUM = "/usr/bin/chromium"
+sys.path.insert(0, str(REPO))
+from tests.streamlit_app import BROKEN_IMAGES, COUNT_MARKERS, launch_chromium, running_app  # noqa: E402
 
 SERVER_PROBE = r"""
 import json, os, sys, time
@@ -54,18 +53,6 @@ print(json.dumps({{"first": first, "filter": sorted(times)[len(times) // 2], "fi
                   "payload": payload, "shown": shown}}))
 """
 
-COUNT = """() => {
-  if (!window.L) return -1;
-  let n = 0, maps = 0;
-  for (const v of new Set(Object.values(window))) {
-    if (v instanceof L.Map) { maps++; v.eachLayer(l => {
-      if (l instanceof L.CircleMarker) n += (typeof l.options.count === "number" ? l.options.count : 1); }); }
-  }
-  return maps ? n : -1;
-}"""
-BROKEN = "() => Array.from(document.images).filter(i => i.complete && i.naturalWidth === 0 && !i.src.includes('tile')).map(i => i.src)"
-
-
 def synth(n: int, db: Path) -> float:
     t = time.perf_counter()
     subprocess.run([PY, "-m", "geo", "synth", str(n), "--db", str(db)], cwd=REPO, check=True,
@@ -79,17 +66,11 @@ def server_figures(db: Path) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _count(page):
     best = -1
     for frame in page.frames:
         try:
-            best = max(best, frame.evaluate(COUNT))
+            best = max(best, frame.evaluate(COUNT_MARKERS))
         except Exception:
             continue
     return best
@@ -98,24 +79,9 @@ def _count(page):
 def browser_figures(db: Path) -> dict:
     from playwright.sync_api import sync_playwright
 
-    port = _free_port()
-    env = {**os.environ, "EVENT_ATLAS_DB": str(db)}
-    proc = subprocess.Popen([PY, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-                             "--server.address", "127.0.0.1", "--server.headless", "true"],
-                            cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.2)
-        url = f"http://127.0.0.1:{port}"
+    with running_app(db, timeout=60) as url:
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-                "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--no-first-run"])
+            browser = launch_chromium(p)
             try:
                 # Warm-up visit: the server loads the store into its cache once per process;
                 # the figure below is a visitor's page open on a running deployment.
@@ -131,7 +97,7 @@ def browser_figures(db: Path) -> dict:
                 broken = []
                 for frame in page.frames:
                     try:
-                        broken += frame.evaluate(BROKEN)
+                        broken += frame.evaluate(BROKEN_IMAGES)
                     except Exception:
                         pass
                 slider = page.get_by_role("slider").first
@@ -142,9 +108,6 @@ def browser_figures(db: Path) -> dict:
                 step = time.perf_counter() - t
             finally:
                 browser.close()
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
     return {"drawn": drawn, "step": step, "markers_before": before, "markers_after": after, "broken": broken}
 
 

@@ -10,7 +10,7 @@ Within one article, mentions of one occurrence are merged, keeping the most spec
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import date
 
 from .dates import RELATIVE_KINDS, find_dates
 from .geodesy import great_circle_km
@@ -277,7 +277,7 @@ class EventExtractor:
 
     @staticmethod
     def _excluded(top: Toponym, doc, etype: str) -> bool:
-        first, last = doc[top.token_start], doc[top.token_end - 1]
+        last = doc[top.token_end - 1]
         nxt = doc[top.token_end] if top.token_end < len(doc) else None
         prev = doc[top.token_start - 1] if top.token_start > 0 else None
         prev2 = doc[top.token_start - 2] if top.token_start > 1 else None

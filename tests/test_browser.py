@@ -7,66 +7,26 @@ holds, moves the date slider with the keyboard, and checks that fewer markers ar
 from __future__ import annotations
 
 import os
-import shutil
-import socket
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
+from tests.streamlit_app import BROKEN_IMAGES, CHROMIUM, COUNT_MARKERS, launch_chromium, running_app
+
 pytestmark = pytest.mark.browser
-REPO = Path(__file__).resolve().parent.parent
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-# Events drawn: markers are clustered, each CircleMarker stands for options.count events
-# (1 for a single event; fanned-out copies have count 0 so they are not counted twice).
-COUNT_MARKERS = """() => {
-  if (!window.L) return -1;
-  let n = 0, maps = 0;
-  for (const v of new Set(Object.values(window))) {
-    if (v instanceof L.Map) {
-      maps++;
-      v.eachLayer(l => {
-        if (l instanceof L.CircleMarker) n += (typeof l.options.count === "number" ? l.options.count : 1);
-      });
-    }
-  }
-  return maps ? n : -1;
-}"""
-BROKEN_IMAGES = "() => Array.from(document.images).filter(i => i.complete && i.naturalWidth === 0 && !i.src.includes('tile')).map(i => i.src)"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     if not os.path.exists(CHROMIUM):
         pytest.fail("Debian's chromium is missing: run `make browser` (apt-get install -y chromium)")
-    port = _free_port()
-    env = {**os.environ, "EVENT_ATLAS_DB": str(tmp_path_factory.mktemp("db") / "events.db")}
-    log = open(tmp_path_factory.mktemp("log") / "streamlit.log", "w+")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
-    deadline = time.time() + 120
-    while time.time() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            time.sleep(0.5)
-    yield f"http://127.0.0.1:{port}"
-    proc.terminate()
-    proc.wait(timeout=30)
-    log.seek(0)
-    print(log.read()[-3000:])
+    db = tmp_path_factory.mktemp("db") / "events.db"
+    with open(tmp_path_factory.mktemp("log") / "streamlit.log", "w+") as log:
+        with running_app(db, log=log) as url:
+            yield url
+        log.seek(0)
+        print(log.read()[-3000:])
 
 
 def _marker_count(page) -> tuple[int, object]:
@@ -95,11 +55,7 @@ def browser(server):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"],
-        )
+        b = launch_chromium(p)
         try:
             yield b
         finally:
