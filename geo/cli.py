@@ -33,22 +33,20 @@ def _load(paths) -> tuple[list, list[str]]:
 
 
 def cmd_extract(a) -> int:
-    from .grouping import group_ids
+    import pandas as pd
+
+    from .grouping import group_frame
     from .pipeline import extract_events
 
     articles, problems = _load(a.articles)
     if not articles and problems:
         return 2
-    events = extract_events(articles, n_process=a.processes)
-    rows = [e.to_dict() for e in events]
-    # Mentions of one occurrence in several articles share a group (raw mentions are all kept).
-    groups = group_ids([r["event_type"] for r in rows], [r["lat"] for r in rows], [r["lon"] for r in rows],
-                       [r["date"] for r in rows])
-    sources: dict[int, set] = {}
-    for r, g in zip(rows, groups):
-        sources.setdefault(int(g), set()).add(r["article_id"])
-    for r, g in zip(rows, groups):
-        r["group_id"], r["group_sources"] = int(g), sorted(sources[int(g)])
+    rows = [e.to_dict() for e in extract_events(articles, n_process=a.processes)]
+    if rows:
+        # Mentions of one occurrence in several articles share a group (raw mentions are all kept).
+        grouped = group_frame(pd.DataFrame(rows))
+        for r, g, src in zip(rows, grouped["group_id"], grouped["group_sources"]):
+            r["group_id"], r["group_sources"] = int(g), src
     n = _write_jsonl(a.out, rows)
     print(f"{len(articles)} articles -> {n} events in {a.out}", file=sys.stderr)
     return 1 if problems else 0
