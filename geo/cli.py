@@ -60,7 +60,7 @@ def cmd_toponyms(a) -> int:
     rec = default_extractor().recognizer
     rows = []
     for art, doc in zip(articles, load_nlp().pipe(x.text for x in articles)):
-        rows.extend(t.to_dict(art.id) for t in rec.resolve(doc, rec.recognize(doc)))
+        rows.extend(t.to_dict(art.id) for t in rec.toponyms(doc))
     n = _write_jsonl(a.out, rows)
     print(f"{len(articles)} articles -> {n} toponyms in {a.out}", file=sys.stderr)
     return 1 if problems else 0

@@ -25,6 +25,9 @@ if TYPE_CHECKING:
     from .toponyms import Toponym
 
 _CONTAINER_FEATURES = ("region", "country")
+_OWN_NAME_POPULATION = 10_000
+_VARIANT_SIMILARITY = 0.5  # "Kiev"/"Kyiv" 0.75, "Kharkov"/"Kharkiv" 0.86; "Salisbury"/"Harare" 0.13
+_UNRELATED_ALIAS_PENALTY = 3.0
 _BEFORE = re.compile(r"([A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+)?)\s+(?:region\s+|oblast\s+|state\s+)?"
                      r"(?:town|city|village|port|settlement|district|suburb|county)\s+of\s*$")
 _AFTER = re.compile(r"^\s*(?:,|in|of)?\s*(?:the\s+)?(?:[A-Z]\w+'s\s+)?([A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+)?)\s+"
@@ -120,6 +123,10 @@ class Resolver:
             cands = [c for c in cands if c.feature == "region"]
         if not cands:
             return None
+        written = normalize_name(t.name)
+        # Another entry of some size bears the written name as its own: an unrelated alias
+        # (Harare, once Salisbury; Casablanca, "White House" in translation) should lose to it.
+        own_named = any(normalize_name(c.name) == written and c.population >= _OWN_NAME_POPULATION for c in cands)
         near_regions = self._adjacent_region(doc, t)
         near_admin = {(c.country_code, c.admin1_code) for c in near_regions if c.feature in ("region", "city")}
         best, best_score = None, -1e9
@@ -138,13 +145,16 @@ class Resolver:
                 s += 2 if d < 100 else 1 if d < 300 else 0.5 if d < 800 else 0
             # An alias shared by unrelated places ("Sloviansk" is also listed under Nikopol):
             # prefer the entry whose own name is spelled like the text.
-            own, written = normalize_name(c.name), normalize_name(t.name)
+            own = normalize_name(c.name)
             # A spelling variant ("Odesa" for "Odessa") is nearly as good as the own name.
             # "New York" for "New York City": the written name is the own name's first words.
             if own == written or own.split()[: len(written.split())] == written.split():
                 s += 1.0
             else:
-                s += 0.5 * difflib.SequenceMatcher(None, own, written).ratio()
+                similarity = difflib.SequenceMatcher(None, own, written).ratio()
+                s += 0.5 * similarity
+                if own_named and similarity < _VARIANT_SIMILARITY:
+                    s -= _UNRELATED_ALIAS_PENALTY
             if s > best_score:
                 best, best_score = c, s
         if near_admin and best is not None and (best.country_code, best.admin1_code) not in near_admin:

@@ -76,6 +76,7 @@ class Toponym:
     place: Place | None = None
     candidates: tuple[Place, ...] = field(default=(), repr=False)
     is_demonym: bool = False  # "Russian": the country as a modifier, never an event's place
+    within: str | None = None  # "Colorado" when the name is "Colorado State University"
 
     def to_dict(self, article_id: str) -> dict:
         """One line of `python -m geo toponyms` output."""
@@ -85,7 +86,9 @@ class Toponym:
             "lat": p.lat if p else None, "lon": p.lon if p else None,
             "country_code": (p.country_code or None) if p else None, "feature": p.feature if p else None,
             "geonameid": p.geonameid if p and p.geonameid > 0 else None,
-            "source": p.source if p else None, "kind": "demonym" if self.is_demonym else "name",
+            "source": p.source if p else None,
+            "kind": "demonym" if self.is_demonym else "named_after" if self.within else "name",
+            **({"within": self.within} if self.within else {}),
         }
 
 
@@ -125,6 +128,14 @@ class ToponymRecognizer:
     def resolve(self, doc, toponyms: list[Toponym]) -> list[Toponym]:
         """Choose one gazetteer entry per toponym using the article's context (see `resolution`)."""
         return self.resolver.resolve(doc, toponyms)
+
+    def toponyms(self, doc) -> list[Toponym]:
+        """Every toponym of `doc`, resolved, as `python -m geo toponyms` reports them: a place
+        inside the name of a facility, organisation or event ("Colorado State University",
+        "Dubai World Cup", "Manila Cathedral") is reported as that whole name, located at the
+        place it is named after (`within`). The event extractor uses `recognize` + `resolve`,
+        where "Kharkiv" inside "the Kharkiv Regional Administration said" stays the city."""
+        return whole_names(doc, self.resolve(doc, self.recognize(doc)))
 
     # -- recognition -------------------------------------------------------------------------
     def recognize(self, doc) -> list[Toponym]:
@@ -349,3 +360,107 @@ class ToponymRecognizer:
                              in ("regions", "oblasts", "provinces")), None)
                 if last is not None:
                     a.is_region_phrase = True
+
+
+_STREET_WORDS = {"street", "st", "avenue", "ave", "road", "rd", "boulevard", "blvd", "lane", "drive", "parade"}
+_ORDINAL = re.compile(r"^\d+(?:st|nd|rd|th)$")
+_WHOLE_NAME_ENTS = ("ORG", "FAC", "EVENT", "GPE", "LOC")
+_NAME_END = {"'s", "’s", ","}
+# Words that make a name a site (a building, a street, a campus, a venue, a part of a place)
+# rather than an organisation: "Manila Cathedral", "Royal Street", "Oaxaca State", "West Wales".
+# Organisations named after a place stay the place ("Washington Post", "Pakistan Army").
+_SITE_WORDS = {
+    "university", "college", "institute", "academy", "school", "hospital", "cathedral", "church",
+    "chapel", "basilica", "mosque", "temple", "castle", "palace", "centre", "center", "airport",
+    "station", "stadium", "arena", "park", "gardens", "garden", "street", "avenue", "road", "parade",
+    "square", "bridge", "river", "lake", "island", "islands", "harbor", "harbour", "delta", "bay",
+    "township", "library", "court", "courthouse", "hall", "cup", "turf", "racecourse", "village",
+    "beach", "mountains", "valley", "embassy", "consulate", "state", "city", "municipal", "quarter",
+    "boulevard", "lane", "drive",
+    "west", "east", "north", "south", "western", "eastern", "northern", "southern", "central",
+}
+
+
+def whole_names(doc, toponyms: list[Toponym]) -> list[Toponym]:
+    """Widen each resolved toponym that spaCy sees inside a longer named entity to that entity,
+    and add street names.
+
+    GeoWebNews-style annotation treats "University of Alberta" or "Birmingham City" as one
+    toponym located where the place it names is. The entity loses a leading "the" and anything
+    from a possessive or a comma on ("the Manila Cathedral, Cardinal Tagle"); it must contain no
+    other toponym, and demonyms stay as they are ("the Russian Embassy" is not in Russia).
+    A street ("Royal Street", "Collins Avenue", "Third Street") is not in the place it may be
+    named after: it is put in the article's main city, the city it mentions most.
+    """
+    by_token = {}
+    for t in toponyms:
+        for k in range(t.token_start, t.token_end):
+            by_token[k] = t
+    entities = {id(t): _entity_around(doc, t) for t in toponyms}
+    # Names inside street names ("Royal" of "Royal Street") say nothing about the article's city.
+    focus = _main_city([t for t in toponyms if entities[id(t)] is None or entities[id(t)][-1].lower_ not in _STREET_WORDS])
+    out = []
+    for t in toponyms:
+        ent = entities[id(t)]
+        if ent is None or t.place is None or t.is_demonym:
+            out.append(t)
+            continue
+        others = {id(by_token[k]) for k in range(ent.start, ent.end) if k in by_token}
+        if others != {id(t)}:
+            out.append(t)
+            continue
+        place = focus if focus is not None and ent[-1].lower_ in _STREET_WORDS else t.place
+        out.append(Toponym(ent.start_char, ent.end_char, ent.text, ent.start, ent.end, t.is_region_phrase,
+                           place, t.candidates, within=t.name))
+    if focus is not None:
+        out.extend(_streets(doc, by_token, focus))
+    return sorted(out, key=lambda t: t.start)
+
+
+def _main_city(toponyms: list[Toponym]) -> Place | None:
+    counts: dict[int, int] = {}
+    first: dict[int, Place] = {}
+    for t in toponyms:
+        if t.place is not None and t.place.feature == "city" and not t.is_demonym:
+            counts[t.place.geonameid] = counts.get(t.place.geonameid, 0) + 1
+            first.setdefault(t.place.geonameid, t.place)
+    if not counts:
+        return None
+    return first[max(counts, key=lambda g: counts[g])]  # dicts keep order: ties go to the first named
+
+
+def _streets(doc, taken, focus: Place) -> list[Toponym]:
+    """'Desire Street', 'Third Street', '14th St.', 'Assiniboine Avenue' not already covered."""
+    found = []
+    for tok in doc:
+        if tok.lower_.rstrip(".") not in _STREET_WORDS or not tok.text[:1].isupper() or tok.i in taken:
+            continue
+        j = tok.i
+        while j > 0 and j - 1 not in taken and (_is_name_token(doc[j - 1]) or _ORDINAL.match(doc[j - 1].text)) \
+                and doc[j - 1].lower_ not in _NOT_PLACES and tok.i - j < 3:
+            j -= 1
+        if j == tok.i:
+            continue
+        span = doc[j: tok.i + 1]
+        found.append(Toponym(span.start_char, span.end_char, span.text, span.start, span.end,
+                             place=focus, candidates=(focus,), within=focus.name))
+    return found
+
+
+def _entity_around(doc, t: Toponym):
+    for ent in doc.ents:
+        if ent.label_ not in _WHOLE_NAME_ENTS or not (ent.start <= t.token_start and t.token_end <= ent.end):
+            continue
+        start, end = ent.start, ent.end
+        if doc[start].lower_ == "the" and start < t.token_start:
+            start += 1
+        for k in range(t.token_end, end):
+            if doc[k].text in _NAME_END:
+                end = k
+                break
+        extra = [tok.lower_ for tok in doc[start:end] if not t.token_start <= tok.i < t.token_end]
+        if (extra and any(w in _SITE_WORDS for w in extra)
+                and all(_is_name_token(tok) or tok.lower_ in _CONNECTORS for tok in doc[start:end])):
+            return doc[start:end]
+        return None
+    return None
