@@ -37,6 +37,7 @@ _NOT_PLACES = {
     "centre", "city", "town", "village", "union", "west", "east", "north", "south", "european",
     "central", "western", "eastern", "northern", "southern", "federal", "republic", "university",
     "vice", "king", "leader", "officer", "mission", "justice", "god", "star", "bank", "street",
+    "chamber", "commerce",
 }
 _MAX_NGRAM = 4
 _SMALL_PLACE = 5000
@@ -106,6 +107,10 @@ def _big(cands) -> bool:
     return any(c.feature in ("country", "region", *AREA_FEATURES) or c.population >= _FAMOUS_PLACE for c in cands)
 
 
+def _metropolis(cands) -> bool:
+    return any(c.feature == "country" or c.feature == "city" and c.population >= _ALIAS_ONLY_PLACE for c in cands)
+
+
 class ToponymRecognizer:
     """Finds toponyms in spaCy docs using a Gazetteer and resolves them with a Resolver."""
 
@@ -135,7 +140,7 @@ class ToponymRecognizer:
         "Dubai World Cup", "Manila Cathedral") is reported as that whole name, located at the
         place it is named after (`within`). The event extractor uses `recognize` + `resolve`,
         where "Kharkiv" inside "the Kharkiv Regional Administration said" stays the city."""
-        return whole_names(doc, self.resolve(doc, self.recognize(doc)))
+        return whole_names(doc, context_acronyms(doc, self.resolve(doc, self.recognize(doc))))
 
     # -- recognition -------------------------------------------------------------------------
     def recognize(self, doc) -> list[Toponym]:
@@ -147,7 +152,7 @@ class ToponymRecognizer:
             if not _is_name_token(doc[i]) or i in person:
                 i += 1
                 continue
-            match = self._longest_match(doc, i, person, weak, surnames, head=i in heads)
+            match = self._comma_abbreviated(doc, i) or self._longest_match(doc, i, person, weak, surnames, head=i in heads)
             dem = self._demonym(doc, i)
             if dem is not None and (match is None or len(dem[0]) >= len(match[0])):
                 span, place = dem
@@ -208,12 +213,16 @@ class ToponymRecognizer:
             if len(ent) < 2 or ent.label_ not in _NAME_ENTS:
                 continue
             first = ent.start + (1 if ent[0].lower_ == "the" else 0)
-            if ent.label_ == "PERSON":
+            # "Abuja Chamber of Commerce and Industry" tagged PERSON: people's names have no "of".
+            is_person = ent.label_ == "PERSON" and not any(t.lower_ == "of" for t in ent)
+            if is_person:
                 if self.gazetteer.candidates(ent.text):
                     continue  # the whole "name" is a place: "Kryvyi Rih" tagged PERSON
                 person.update(range(first, ent.end))
-                # "Kelly" or "Levi" alone later in the text is the same person.
-                surnames.update(t.text for t in ent[first - ent.start:] if t.is_title)
+                # "Kelly" or "Levi" alone later in the text is the same person; a famous place
+                # is still that place ("Abuja" after "Abuja Seahawks" was misread as a person).
+                surnames.update(t.text for t in ent[first - ent.start:]
+                                if t.is_title and not _metropolis(self.gazetteer.candidates(t.text)))
             else:
                 # A name often starts with the place it is named after ("Kharkiv Regional
                 # Administration", "Beverly Hills Police Department"); spaCy also swallows
@@ -255,6 +264,14 @@ class ToponymRecognizer:
             if self._plausible(span, cands):
                 return span, cands
         return None
+
+    def _comma_abbreviated(self, doc, i):
+        """'Washington, D.C.': a name whose abbreviated qualifier follows a comma, when the
+        gazetteer knows the pair as one name."""
+        if i + 2 >= len(doc) or doc[i + 1].text != "," or not _ABBREVIATION.match(doc[i + 2].text):
+            return None
+        cands = self.gazetteer.candidates(f"{doc[i].text} {doc[i + 2].text}")
+        return (doc[i: i + 3], cands) if cands else None
 
     def _demonym(self, doc, i):
         """'Russian', 'Central American', 'North Koreans' -> (span, country or area)."""
@@ -301,6 +318,8 @@ class ToponymRecognizer:
                         or nxt == "(" and after.isupper())  # "... The Associated Press. WASHINGTON (AP)"
             if "." in text and span.start > 0 and doc[span.start - 1].text == ",":
                 return _big(cands)  # "ALBUQUERQUE, N.M.", "Washington, D.C."
+            if _ABBREVIATION.match(text):
+                return _big(cands)  # "in D.C.", "the D.C. Commission"
             if dateline:
                 return True  # "WAUSAU, Wis. (WSAW) --": the dateline names the place
             return len(text.replace(" ", "")) >= 5 and (dateline or span[0].ent_type_ != "ORG") and _big(cands)
@@ -464,3 +483,40 @@ def _entity_around(doc, t: Toponym):
             return doc[start:end]
         return None
     return None
+
+
+def _acronyms(name: str) -> set[str]:
+    """'South Africa' -> {'SA', 'S.A.'}; 'Trinidad and Tobago' -> {'TT', 'T.T.', 'T&T'}."""
+    words = name.split()
+    initials = [w[0] for w in words if w.lower() not in _CONNECTORS]
+    if len(initials) < 2 or not all(c.isupper() for c in initials):
+        return set()
+    forms = {"".join(initials), ".".join(initials) + "."}
+    if "and" in (w.lower() for w in words):
+        forms.add("&".join(initials))
+    return forms
+
+
+def context_acronyms(doc, toponyms: list[Toponym]) -> list[Toponym]:
+    """Add acronyms of countries and divisions the article names ("SA" after "South Africa",
+    "T&T" after "Trinidad and Tobago"); an acronym that two of its places share is left out."""
+    forms: dict[str, Place | None] = {}
+    for t in toponyms:
+        p = t.place
+        if p is None or p.feature not in ("country", "region"):
+            continue
+        for form in _acronyms(p.name):
+            if forms.get(form, p) != p:
+                forms[form] = None  # ambiguous in this article
+            else:
+                forms[form] = p
+    if not any(forms.values()):
+        return toponyms
+    taken = {k for t in toponyms for k in range(t.token_start, t.token_end)}
+    out = list(toponyms)
+    for tok in doc:
+        place = forms.get(tok.text)
+        if place is not None and tok.i not in taken and tok.ent_type_ != "PERSON":
+            out.append(Toponym(tok.idx, tok.idx + len(tok.text), tok.text, tok.i, tok.i + 1,
+                               place=place, candidates=(place,)))
+    return sorted(out, key=lambda t: t.start)
