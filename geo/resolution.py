@@ -143,6 +143,9 @@ class Resolver:
             if anchors and c.feature == "city":
                 d = min(haversine_km(c, a) for a in anchors)
                 s += 2 if d < 100 else 1 if d < 300 else 0.5 if d < 800 else 0
+            elif c.feature == "region" and any((a.country_code, a.admin1_code) == (c.country_code, c.admin1_code)
+                                                for a in anchors):
+                s += 2  # "Washington" in an article about Seattle and Spokane is the state
             # An alias shared by unrelated places ("Sloviansk" is also listed under Nikopol):
             # prefer the entry whose own name is spelled like the text.
             own = normalize_name(c.name)

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from .gazetteer import AREA_FEATURES, Gazetteer, Place
 from .names import normalize_name
-from .resolution import Resolver
+from .resolution import Resolver, haversine_km
 
 log = logging.getLogger(__name__)
 
@@ -428,7 +428,12 @@ def whole_names(doc, toponyms: list[Toponym]) -> list[Toponym]:
         if others != {id(t)}:
             out.append(t)
             continue
-        place = focus if focus is not None and ent[-1].lower_ in _STREET_WORDS else t.place
+        place = t.place
+        # A street is in the article's city; so is a site named after a small namesake far off
+        # ("Rogers Centre" in a Toronto story is not in Rogers, Arkansas).
+        if focus is not None and (ent[-1].lower_ in _STREET_WORDS or (
+                place.feature == "city" and place.population < _FAMOUS_PLACE and haversine_km(place, focus) > 100)):
+            place = focus
         out.append(Toponym(ent.start_char, ent.end_char, ent.text, ent.start, ent.end, t.is_region_phrase,
                            place, t.candidates, within=t.name))
     if focus is not None:
