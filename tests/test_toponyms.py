@@ -100,3 +100,59 @@ def test_demonyms_are_marked(extractor, nlp):
 def test_region_centre_is_inside_the_region(extractor, nlp):
     place = resolve(extractor, nlp, "Explosions were heard in the Belgorod region.")["Belgorod"]
     assert place.feature == "region" and 49.5 < place.lat < 51.5 and 35 < place.lon < 39.5
+
+
+def annotate(extractor, nlp, text):
+    """What `python -m geo toponyms` reports for `text`: name -> Toponym."""
+    return {t.name: t for t in extractor.recognizer.toponyms(nlp(text))}
+
+
+def test_site_named_after_a_place_is_reported_whole_at_that_place(extractor, nlp):
+    tops = annotate(extractor, nlp, "Students at the University of Alberta marched on Friday.")
+    site = tops["University of Alberta"]
+    assert site.within == "Alberta" and site.place.feature == "region" and site.place.country_code == "CA"
+    assert site.to_dict("a")["kind"] == "named_after"
+    assert "Alberta" not in tops
+
+
+def test_organisation_named_after_a_place_stays_the_place(extractor, nlp):
+    tops = annotate(extractor, nlp, "The Washington Post reported the deal on Monday.")
+    assert "Washington" in tops and tops["Washington"].within is None
+    assert not any("Post" in name for name in tops)
+
+
+def test_street_is_put_in_the_articles_main_city(extractor, nlp):
+    text = ("Firefighters closed Royal Street in Kharkiv on Tuesday. Kharkiv officials said a drone "
+            "had hit a shop there, and residents of Kharkiv were told to stay inside.")
+    street = annotate(extractor, nlp, text)["Royal Street"]
+    assert street.place.name == "Kharkiv" and street.place.country_code == "UA"
+
+
+def test_street_without_a_city_in_the_article_is_not_placed_by_its_name_alone(extractor, nlp):
+    tops = annotate(extractor, nlp, "Firefighters closed Royal Street on Tuesday.")
+    assert "Royal Street" not in tops or tops["Royal Street"].place.name != "Royal"
+
+
+def test_unrelated_alias_loses_to_a_place_bearing_the_name(extractor, nlp):
+    # Harare was once called Salisbury; a bare "Salisbury" today is a place of that name.
+    place = resolve(extractor, nlp, "Police in Salisbury closed the road.")["Salisbury"]
+    assert place.name == "Salisbury" and place.country_code != "ZW"
+
+
+def test_washington_dc_is_one_toponym(extractor, nlp):
+    tops = annotate(extractor, nlp, "The senator flew back to Washington, D.C., on Sunday.")
+    assert tops["Washington, D.C."].place.country_code == "US"
+    assert "D.C." not in tops and "Washington" not in tops
+
+
+def test_acronym_of_a_country_the_article_names(extractor, nlp):
+    tops = annotate(extractor, nlp, "South Africa exports platinum. Mines in SA employ thousands.")
+    assert tops["SA"].place.country_code == "ZA"
+    assert "SA" not in annotate(extractor, nlp, "Mines in SA employ thousands.")
+
+
+def test_division_containing_the_articles_cities_wins_over_the_capital(extractor, nlp):
+    text = "Rain flooded Seattle, Tacoma and Spokane. Washington declared an emergency."
+    place = resolve(extractor, nlp, text)["Washington"]
+    assert (place.feature, place.admin1_code) == ("region", "WA")
+    assert resolve(extractor, nlp, "Washington declared an emergency.")["Washington"].feature == "city"
