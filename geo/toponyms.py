@@ -49,6 +49,7 @@ _ALIAS_ONLY_PLACE = 1_000_000  # a namesake this big is a place even inside an o
 _REGION_AFTER = re.compile(r"^,?\s*(?:in\s+)?(?:the\s+)?[A-Z][\w'’-]+(?:'s)?\s+(?:[A-Z][\w'’-]+\s+)?(?:region|oblast|province|district|territory|krai)\b")
 _PLACE_PREPOSITIONS = {"in", "near", "at", "outside", "around", "from", "to", "into", "towards", "toward",
                        "over", "across", "between", "through", "via"}
+_STRONG_PLACE_CUES = {"in", "near", "outside", "around"}
 _SETTLEMENT_WORDS = {"village", "town", "city", "settlement", "hamlet", "port", "suburb", "district",
                      "region", "municipality", "outskirts", "area"}
 # "Russia's Black Sea coast", "the Black Sea Fleet": the sea names a coastline or a navy here,
@@ -256,8 +257,9 @@ class ToponymRecognizer:
             if not head and any(k in weak for k in range(i, j)) and not _big(
                     [c for c in cands if c.feature != "city" or normalize_name(c.name) == normalize_name(span.text)]):
                 continue  # inside a multi-word name only a big place counts, a city under its own name
-            if j - i == 1 and span.text in surnames and not any(c.feature in ("country", *AREA_FEATURES) for c in cands):
-                continue
+            if (j - i == 1 and span.text in surnames and not any(c.feature in ("country", *AREA_FEATURES) for c in cands)
+                    and not (i > 0 and doc[i - 1].lower_ in _STRONG_PLACE_CUES)):
+                continue  # "Kelly said" after "Mary Kelly"; but "in Riverdale" after "Riverdale Lukoil" is the place
             nxt = doc[j].lower_ if j < n else ""
             if nxt in _SEA_MODIFIED and all(c.feature == "water" for c in cands):
                 return span, ()  # skipped as a whole: "Sea" alone is no place either
@@ -331,10 +333,13 @@ class ToponymRecognizer:
             return False  # "Putin and Xi met": a short personal name, even if a region's code is "XI"
         if any(c.feature in ("country", "region", *AREA_FEATURES) for c in cands):
             return True
-        if ent_label in ("DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL", "ORDINAL"):
-            return False
+        if len(span) > 1 and any(c.feature == "district" for c in cands):
+            return True  # "706 Orange County residents" (spaCy: PERCENT)
         doc = span.doc
         prev = doc[span.start - 1].lower_ if span.start >= 1 else ""
+        if ent_label in ("DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL", "ORDINAL"):
+            # "in Manbij near the border" (spaCy: DATE); months and weekdays never get this far
+            return prev in _STRONG_PLACE_CUES and max(c.population for c in cands) >= _SMALL_PLACE
         prev2 = doc[span.start - 2].lower_ if span.start >= 2 else ""
         after = doc[span.end: span.end + 6].text
         cue = (prev in _PLACE_PREPOSITIONS or (prev == "of" and prev2 in _SETTLEMENT_WORDS)

@@ -156,3 +156,15 @@ def test_division_containing_the_articles_cities_wins_over_the_capital(extractor
     place = resolve(extractor, nlp, text)["Washington"]
     assert (place.feature, place.admin1_code) == ("region", "WA")
     assert resolve(extractor, nlp, "Washington declared an emergency.")["Washington"].feature == "city"
+
+
+def test_place_after_a_strong_cue_despite_a_date_label(extractor, nlp):
+    # spaCy's small model labels "Manbij" DATE here.
+    places = resolve(extractor, nlp, "Fighters regrouped in Manbij near the Turkish border last spring.")
+    assert places["Manbij"].country_code == "SY"
+
+
+def test_place_named_in_a_persons_name_is_still_a_place_after_in(extractor, nlp):
+    places = resolve(extractor, nlp, "Mary Riverdale Smith opened a bakery. Crime fell in Riverdale last year.")
+    assert places["Riverdale"].country_code == "US"
+    assert "Kelly" not in resolve(extractor, nlp, "Joe Kelly spoke. Kelly said the vote was close.")
