@@ -388,6 +388,8 @@ class ToponymRecognizer:
 
 _STREET_WORDS = {"street", "st", "avenue", "ave", "road", "rd", "boulevard", "blvd", "lane", "drive", "parade"}
 _ORDINAL = re.compile(r"^\d+(?:st|nd|rd|th)$")
+# ...unless the name is a body's: "Maryland State Police", "Central Bank of Malta".
+_BODY_WORDS = {"police", "bank", "federation", "service", "services", "ministry", "department", "agency"}
 _WHOLE_NAME_ENTS = ("ORG", "FAC", "EVENT", "GPE", "LOC")
 _NAME_END = {"'s", "’s", ","}
 # Words that make a name a site (a building, a street, a campus, a venue, a part of a place)
@@ -488,7 +490,7 @@ def _entity_around(doc, t: Toponym):
                 end = k
                 break
         extra = [tok.lower_ for tok in doc[start:end] if not t.token_start <= tok.i < t.token_end]
-        if (extra and any(w in _SITE_WORDS for w in extra)
+        if (extra and any(w in _SITE_WORDS for w in extra) and not any(w in _BODY_WORDS for w in extra)
                 and all(_is_name_token(tok) or tok.lower_ in _CONNECTORS for tok in doc[start:end])):
             return doc[start:end]
         return None
