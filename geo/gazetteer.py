@@ -83,9 +83,9 @@ class Gazetteer:
             build_index(self.path)
         self._con = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
         self.capitals = frozenset(r[0] for r in self._con.execute("SELECT geonameid FROM capitals"))
-        self._admin1 = {
-            (cc, code): name for cc, code, name in self._con.execute("SELECT country_code, admin1_code, name FROM admin1")
-        }
+        rows = self._con.execute("SELECT country_code, admin1_code, name, iso_code FROM admin1").fetchall()
+        self._admin1 = {(cc, code): name for cc, code, name, _ in rows}
+        self._admin1_iso = {(cc, code): iso for cc, code, _, iso in rows if iso}
 
     def _fresh(self) -> bool:
         if not self.path.exists():
@@ -100,6 +100,10 @@ class Gazetteer:
         # Curated CSVs edited after the build: rebuild so the edit takes effect.
         newer = any(f.exists() and f.stat().st_mtime > built for f in (SUPPLEMENT_CSV, COUNTRIES_CSV, ALIASES_CSV))
         return v == str(INDEX_VERSION) and not newer
+
+    def admin1_iso_code(self, country_code: str, admin1_code: str) -> str | None:
+        """ISO 3166-2 code of a first-level division without its country, e.g. ('CA', '02') -> 'BC'."""
+        return self._admin1_iso.get((country_code, admin1_code))
 
     def admin1_name(self, country_code: str, admin1_code: str) -> str | None:
         """Display name of a first-level division, e.g. ('UA', '07') -> 'Kharkiv Oblast'."""

@@ -14,7 +14,7 @@ Sources, all shipped with the project or its packages so the build needs no netw
   macro-regions such as "Middle East"), each row with its provenance in `source`.
 
 Tables: `places` (one row per feature), `names` (normalised name -> place), `demonyms`
-(normalised "Russian" -> country or continent), `admin1` (display names of divisions),
+(normalised "Russian" -> country or continent), `admin1` (display names and ISO 3166-2 codes of divisions),
 `capitals` (national capitals, a resolution prior), `meta` (INDEX_VERSION).
 """
 from __future__ import annotations
@@ -33,7 +33,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 SUPPLEMENT_CSV = REPO_ROOT / "data" / "gazetteer_supplement.csv"
 COUNTRIES_CSV = REPO_ROOT / "data" / "countries.csv"
 ALIASES_CSV = REPO_ROOT / "data" / "place_aliases.csv"
-INDEX_VERSION = 9  # bump when the build logic changes so stale indexes are rebuilt
+INDEX_VERSION = 10  # bump when the build logic changes so stale indexes are rebuilt
 
 # Abbreviations news text uses that the country sources lack ("US" is also a hamlet in France).
 COUNTRY_ABBREVIATIONS = {"US": ("US", "U.S.", "USA", "U.S.A.", "America"), "GB": ("UK", "U.K.", "Britain"),
@@ -45,7 +45,7 @@ CREATE TABLE places(geonameid INTEGER PRIMARY KEY, name TEXT, lat REAL, lon REAL
     country_code TEXT, admin1_code TEXT, feature TEXT, population INTEGER, source TEXT);
 CREATE TABLE names(key TEXT, geonameid INTEGER, PRIMARY KEY(key, geonameid)) WITHOUT ROWID;
 CREATE TABLE demonyms(key TEXT, geonameid INTEGER, PRIMARY KEY(key, geonameid)) WITHOUT ROWID;
-CREATE TABLE admin1(country_code TEXT, admin1_code TEXT, name TEXT, geonameid INTEGER,
+CREATE TABLE admin1(country_code TEXT, admin1_code TEXT, name TEXT, geonameid INTEGER, iso_code TEXT,
     PRIMARY KEY(country_code, admin1_code));
 CREATE TABLE capitals(geonameid INTEGER PRIMARY KEY);
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);
@@ -188,7 +188,9 @@ class _Builder:
                 # Population of a division: its settlements' total, the prior that lets "California"
                 # (the state) beat a town of that name.
                 self.places.append((gid, display, la, lo, cc, code, "region", int(pop), "gazetteer"))
-                self.admin1.append((cc, code, display, gid))
+                # ISO 3166-2 "CA-BC" -> "BC": how the press abbreviates the division.
+                iso = row[1].split("-", 1)[1] if row[1].count("-") == 1 else ""
+                self.admin1.append((cc, code, display, gid, iso))
                 for k in region_keys(row[0], aliases):
                     self.names.append((k, gid))
 
@@ -296,7 +298,7 @@ def build_index(path: Path) -> Path:
     con.executemany("INSERT OR REPLACE INTO places VALUES (?,?,?,?,?,?,?,?,?)", b.places)
     con.executemany("INSERT OR IGNORE INTO names VALUES (?,?)", b.names)
     con.executemany("INSERT OR IGNORE INTO demonyms VALUES (?,?)", b.demonyms)
-    con.executemany("INSERT OR IGNORE INTO admin1 VALUES (?,?,?,?)", b.admin1)
+    con.executemany("INSERT OR IGNORE INTO admin1 VALUES (?,?,?,?,?)", b.admin1)
     con.executemany("INSERT OR IGNORE INTO capitals VALUES (?)", b.capitals)
     con.execute("INSERT INTO meta VALUES ('version', ?)", (str(INDEX_VERSION),))
     con.commit()

@@ -141,7 +141,7 @@ class ToponymRecognizer:
         "Dubai World Cup", "Manila Cathedral") is reported as that whole name, located at the
         place it is named after (`within`). The event extractor uses `recognize` + `resolve`,
         where "Kharkiv" inside "the Kharkiv Regional Administration said" stays the city."""
-        return whole_names(doc, context_acronyms(doc, self.resolve(doc, self.recognize(doc))))
+        return whole_names(doc, context_acronyms(doc, self.resolve(doc, self.recognize(doc)), self.gazetteer))
 
     # -- recognition -------------------------------------------------------------------------
     def recognize(self, doc) -> list[Toponym]:
@@ -509,26 +509,35 @@ def _acronyms(name: str) -> set[str]:
     return forms
 
 
-def context_acronyms(doc, toponyms: list[Toponym]) -> list[Toponym]:
+def context_acronyms(doc, toponyms: list[Toponym], gazetteer: Gazetteer | None = None) -> list[Toponym]:
     """Add acronyms of countries and divisions the article names ("SA" after "South Africa",
-    "T&T" after "Trinidad and Tobago"); an acronym that two of its places share is left out."""
+    "T&T" after "Trinidad and Tobago") and ISO codes of divisions it has places in ("BC", "B.C."
+    in a story about Nelson and Castlegar); an acronym two of its places share is left out."""
     forms: dict[str, Place | None] = {}
+
+    def add(form: str, p: Place) -> None:
+        forms[form] = None if forms.get(form, p) != p else p  # None: ambiguous in this article
+
     for t in toponyms:
         p = t.place
-        if p is None or p.feature not in ("country", "region"):
+        if p is None:
             continue
-        for form in _acronyms(p.name):
-            if forms.get(form, p) != p:
-                forms[form] = None  # ambiguous in this article
-            else:
-                forms[form] = p
+        if p.feature in ("country", "region"):
+            for form in _acronyms(p.name):
+                add(form, p)
+        iso = gazetteer.admin1_iso_code(p.country_code, p.admin1_code) if gazetteer and p.admin1_code else None
+        if iso and len(iso) == 2 and iso.isalpha():
+            region = gazetteer.region_of(p.country_code, p.admin1_code)
+            if region is not None:
+                add(iso, region)
+                add(f"{iso[0]}.{iso[1]}.", region)
     if not any(forms.values()):
         return toponyms
     taken = {k for t in toponyms for k in range(t.token_start, t.token_end)}
     out = list(toponyms)
     for tok in doc:
         place = forms.get(tok.text)
-        if place is not None and tok.i not in taken and tok.ent_type_ != "PERSON":
+        if place is not None and tok.i not in taken and tok.ent_type_ != "PERSON" and not tok.is_stop:
             out.append(Toponym(tok.idx, tok.idx + len(tok.text), tok.text, tok.i, tok.i + 1,
                                place=place, candidates=(place,)))
     return sorted(out, key=lambda t: t.start)

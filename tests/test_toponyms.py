@@ -168,3 +168,12 @@ def test_place_named_in_a_persons_name_is_still_a_place_after_in(extractor, nlp)
     places = resolve(extractor, nlp, "Mary Riverdale Smith opened a bakery. Crime fell in Riverdale last year.")
     assert places["Riverdale"].country_code == "US"
     assert "Kelly" not in resolve(extractor, nlp, "Joe Kelly spoke. Kelly said the vote was close.")
+
+
+def test_division_code_of_the_articles_places(extractor, nlp):
+    text = "Kamloops and Kelowna opened new offices. FrontCounter BC now serves both cities."
+    tops = annotate(extractor, nlp, text)
+    assert (tops["BC"].place.name, tops["BC"].place.feature) == ("British Columbia", "region")
+    dotted = annotate(extractor, nlp, "Wildfires hit Kamloops, and the B.C. government declared an emergency.")
+    assert dotted["B.C."].place.name == "British Columbia"
+    assert "BC" not in annotate(extractor, nlp, "FrontCounter BC now serves both cities.")
