@@ -4,6 +4,7 @@ Every candidate gets a score from priors and the article's context:
 - priors: feature (country, continent, sea > division > settlement) and population; a division
   must be ten times as populous as a same-named city to win ("Kharkiv" is the city, "California"
   the state); national capitals get a small bonus ("Washington");
+- list mates: "California or Washington" are both states, "Russia, Georgia and Armenia" countries;
 - containers written next to the name: "Zolochiv in the Kharkiv region", "Pokrovsk, Donetsk
   region", "the Idaho town of Moscow", "Pleasanton, California";
 - the countries and divisions the article mentions, by share of mentions;
@@ -49,6 +50,7 @@ class Resolver:
         """Set `place` of every toponym (None when no candidate); returns the same list."""
         context_cc, context_a1 = self._context(toponyms)
         containers = self._comma_containers(doc, toponyms)
+        list_kinds = self._list_kinds(doc, toponyms)
         by_name: dict[tuple, Place | None] = {}
         # Unambiguous names first; they anchor the others.
         order = sorted(toponyms, key=lambda t: len({(c.country_code, c.admin1_code) for c in t.candidates}))
@@ -56,11 +58,12 @@ class Resolver:
         for t in order:
             if t.is_demonym:
                 continue  # recognised with its country
-            key = (t.name.casefold(), t.is_region_phrase, containers.get(id(t), ()))
+            key = (t.name.casefold(), t.is_region_phrase, containers.get(id(t), ()), list_kinds.get(id(t)))
             if key in by_name:
                 t.place = by_name[key]
                 continue
-            t.place = self._choose(doc, t, context_cc, context_a1, anchors, containers.get(id(t), ()))
+            t.place = self._choose(doc, t, context_cc, context_a1, anchors, containers.get(id(t), ()),
+                                   list_kinds.get(id(t)))
             by_name[key] = t.place
             if t.place is not None and t.place.feature == "city":
                 anchors.append(t.place)  # divisions count through context_a1 instead
@@ -108,6 +111,32 @@ class Resolver:
                     out[id(a)] = keys
         return out
 
+    def _list_kinds(self, doc, toponyms) -> dict[int, str]:
+        """Toponym -> the feature its list mates share: "states such as California or Washington"
+        (regions), "Russia, Georgia and Armenia" (countries). A list is three names or more, or
+        names joined by "and"/"or"; each mate counts with its likeliest reading before context."""
+        out: dict[int, str] = {}
+        named = [t for t in toponyms if not t.is_demonym]
+        chain: list = []
+        joined = False
+        for a, b in zip(named, named[1:] + [None]):
+            if not chain:
+                chain, joined = [a], False
+            between = doc[a.token_end: b.token_start] if b is not None else ()
+            if 1 <= len(between) <= 2 and all(x.lower_ in (",", "and", "or", "&") for x in between):
+                chain.append(b)
+                joined = joined or any(x.lower_ in ("and", "or", "&") for x in between)
+                continue
+            if len(chain) >= 3 or (len(chain) == 2 and joined):
+                kinds = [max(m.candidates, key=lambda c, m=m: self._prior(c, m)).feature if m.candidates else None
+                         for m in chain]
+                for k, m in enumerate(chain):
+                    mates = set(kinds[:k] + kinds[k + 1:])
+                    if len(mates) == 1 and None not in mates and len({c.feature for c in m.candidates}) > 1:
+                        out[id(m)] = mates.pop()
+            chain = []
+        return out
+
     def _adjacent_region(self, doc, t: Toponym) -> list[Place]:
         """Regions named next to the toponym: 'Zolochiv in the Kharkiv region', 'the Idaho town of Moscow'."""
         before = doc[max(0, t.token_start - 6): t.token_start].text
@@ -117,7 +146,8 @@ class Resolver:
         m = _AFTER.match(doc[t.token_end: min(len(doc), t.token_end + 8)].text)
         return list(self.gazetteer.candidates(m.group(1))) if m else []
 
-    def _choose(self, doc, t: Toponym, context_cc, context_a1, anchors: list[Place], containers) -> Place | None:
+    def _choose(self, doc, t: Toponym, context_cc, context_a1, anchors: list[Place], containers,
+                list_kind: str | None = None) -> Place | None:
         cands = list(t.candidates)
         if t.is_region_phrase and any(c.feature == "region" for c in cands):
             cands = [c for c in cands if c.feature == "region"]
@@ -137,6 +167,8 @@ class Resolver:
                 s += 1.0
             if (c.country_code, c.admin1_code) in near_admin:
                 s += 8
+            if list_kind is not None and c.feature == list_kind:
+                s += 2  # a name in a list of states is a state
             if containers and c.feature != "country" and any(
                     cc == c.country_code and (not a1 or a1 == c.admin1_code) for cc, a1 in containers):
                 s += 6

@@ -177,3 +177,9 @@ def test_division_code_of_the_articles_places(extractor, nlp):
     dotted = annotate(extractor, nlp, "Wildfires hit Kamloops, and the B.C. government declared an emergency.")
     assert dotted["B.C."].place.name == "British Columbia"
     assert "BC" not in annotate(extractor, nlp, "FrontCounter BC now serves both cities.")
+
+
+def test_list_mates_share_a_feature(extractor, nlp):
+    text = "Tech firms left western states such as California, Oregon or Washington for Texas."
+    assert resolve(extractor, nlp, text)["Washington"].feature == "region"
+    assert resolve(extractor, nlp, "Tech firms left Washington for Texas.")["Washington"].feature == "city"
