@@ -127,12 +127,14 @@ def cmd_geocode(a) -> int:
     if geocoder.online is None:
         print("error: online geocoding is off; set EVENT_ATLAS_ONLINE=1 to retry failed lookups", file=sys.stderr)
         return 2
-    answered, failing = geocoder.online.retry_failed()
+    found: list[str] = []
+    answered, failing = geocoder.online.retry_failed(found)
     print(f"retried failed lookups: {answered} answered, {failing} still failing", file=sys.stderr)
-    if answered:
-        # New answers are in the cache; re-extracting picks them up (cache hits, no new requests).
+    if found:
+        # New answers are in the cache; re-extracting the articles that name them picks them up
+        # (cache hits, no new requests).
         with EventStore(settings.db_path()) as store:
-            n = reextract(store, everything=True)
+            n = reextract(store, everything=True, mentioning=found)
         print(f"re-extracted {n} articles with the new places", file=sys.stderr)
     return 1 if failing else 0
 

@@ -432,10 +432,11 @@ class OnlineGeocoder:
                     return self._ask(" ".join(query.split()))[1]
         return entry.location  # None for 'not_found' and 'failed'
 
-    def retry_failed(self) -> tuple[int, int]:
+    def retry_failed(self, found: list[str] | None = None) -> tuple[int, int]:
         """Ask again every query cached as failed; returns (answered, still failing).
 
-        "Answered" counts found and not-found alike: both are final cache entries.
+        "Answered" counts found and not-found alike: both are final cache entries. The queries
+        that found a place are appended to `found` when given (they are what re-extraction needs).
         """
         answered = still_failing = 0
         for key in self.cache.failed(self.service):
@@ -445,6 +446,8 @@ class OnlineGeocoder:
                 still_failing += 1
             else:
                 answered += 1
+                if status == STATUS_OK and found is not None:
+                    found.append(key)
         return answered, still_failing
 
     def _ask(self, query: str) -> tuple[str, Location | None]:

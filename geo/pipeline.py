@@ -116,17 +116,23 @@ def ingest_articles(store, articles: list[Article], *, progress: Callable[[int, 
     return summary
 
 
-def reextract(store, *, everything: bool = False, extractor_version: str = EXTRACTOR_VERSION) -> int:
+def reextract(store, *, everything: bool = False, extractor_version: str = EXTRACTOR_VERSION,
+              mentioning: list[str] | None = None) -> int:
     """Re-run extraction on stored articles (those of an older extractor, or all); returns how many.
 
-    Events are replaced per article in one transaction; analyst corrections live in their own
-    table keyed by a stable event key, so they re-attach to the new events.
+    `mentioning`: only articles whose text contains one of these names (ignoring case), e.g. the
+    places an online geocoder has just found. Events are replaced per article in one
+    transaction; analyst corrections live in their own table keyed by a stable event key, so
+    they re-attach to the new events.
     """
     ids = store.article_ids() if everything else store.stale_article_ids(extractor_version)
     from .tables import IMPORTED_PREFIXES
 
     ids = {i for i in ids if not i.startswith(IMPORTED_PREFIXES)}  # imported rows keep the table's coding
     articles = [a for a in (store.article(i) for i in sorted(ids)) if a is not None]
+    if mentioning is not None:
+        names = [n.casefold() for n in mentioning]
+        articles = [a for a in articles if any(n in a.text.casefold() for n in names)]
 
     def save(article: Article, events: list[Event]) -> None:
         store.replace_events(article.id, events, extractor_version)

@@ -231,6 +231,7 @@ def test_geocoder_failure_degrades_to_offline_and_retry_completes_later(tmp_path
     src.write_text("\n".join(json.dumps(d) for d in [
         {"id": "v", "published": "2024-05-14",
          "text": f"Russian troops captured the village of {village}, the ministry said. Drones struck Kharkiv."},
+        {"id": "w", "published": "2024-05-14", "text": "Drones struck Sumy overnight, the governor said."},
     ]) + "\n", encoding="utf-8")
     db = tmp_path / "g.db"
     with NominatimStub(stub_places) as stub:
@@ -248,6 +249,7 @@ def test_geocoder_failure_degrades_to_offline_and_retry_completes_later(tmp_path
         retry = cli("geocode", "--retry", "--db", db, env=env)
         assert retry.returncode == 0, retry.stderr
         assert "1 answered, 0 still failing" in retry.stderr
+        assert "re-extracted 1 articles" in retry.stderr  # only the article naming the village
     with EventStore(db) as s:
         frame = s.events_frame().set_index("place")
     assert frame.loc[village, "event_type"] == "territorial_change"
