@@ -17,10 +17,6 @@ class GazetteerError(EventAtlasError, RuntimeError):
     """The offline gazetteer index is missing or cannot be built."""
 
 
-class GeocodingError(EventAtlasError, RuntimeError):
-    """A geocoder failed; callers degrade to offline answers instead of crashing."""
-
-
 class BorderError(EventAtlasError, ValueError):
     """Unknown country code, or two countries that share no land border."""
 

@@ -141,13 +141,6 @@ class Gazetteer:
         ).fetchone()
         return self._place(r) if r else None
 
-    def country(self, country_code: str) -> Place | None:
-        """The country entry for an ISO alpha-2 code."""
-        r = self._con.execute(
-            "SELECT * FROM places WHERE feature='country' AND country_code=?", (country_code,)
-        ).fetchone()
-        return self._place(r) if r else None
-
     def _place(self, r) -> Place:
         return Place(*r, admin1_name=self.admin1_name(r[4], r[5]))
 
