@@ -263,6 +263,8 @@ class ToponymRecognizer:
             nxt = doc[j].lower_ if j < n else ""
             if nxt in _SEA_MODIFIED and all(c.feature == "water" for c in cands):
                 return span, ()  # skipped as a whole: "Sea" alone is no place either
+            if self._inside_longer_name(span, cands):
+                return span, ()  # "Aston Villa", "Time Warner", "Winfield Mowden": no small town there
             if self._plausible(span, cands):
                 return span, cands
         return None
@@ -305,6 +307,26 @@ class ToponymRecognizer:
                 continue
             return False
         return words <= _MAX_NGRAM or all(not t.whitespace_ for t in span[:-1])
+
+    @staticmethod
+    def _inside_longer_name(span, cands) -> bool:
+        """A small place's name glued to other capitalised words is part of a longer name the
+        gazetteer does not know (a club, a company, a person spaCy missed), not that place.
+        Dates, titles and cue words next to it do not count ("Kupiansk Tuesday", "In Robotyne")."""
+        if _big(cands) or any(c.population >= _FAMOUS_PLACE for c in cands):
+            return False
+        if span[0].ent_type_ in ("ORG", "FAC", "GPE", "LOC", "EVENT"):
+            return False  # an organisation or site named after the place ("Owensboro Public Schools")
+        doc = span.doc
+
+        def name_word(tok) -> bool:
+            return (_is_name_token(tok) and not tok.is_stop and tok.lower_ not in _NOT_PLACES
+                    and tok.lower_ not in REGION_WORDS and tok.lower_ not in _SITE_WORDS and not tok.text.isupper())
+
+        before = doc[span.start - 1] if span.start > 0 else None
+        after = doc[span.end] if span.end < len(doc) else None
+        return ((before is not None and before.whitespace_ == " " and name_word(before) and not span[0].is_sent_start)
+                or (after is not None and span[-1].whitespace_ == " " and name_word(after)))
 
     def _plausible(self, span, cands) -> bool:
         text = span.text

@@ -183,3 +183,15 @@ def test_list_mates_share_a_feature(extractor, nlp):
     text = "Tech firms left western states such as California, Oregon or Washington for Texas."
     assert resolve(extractor, nlp, text)["Washington"].feature == "region"
     assert resolve(extractor, nlp, "Tech firms left Washington for Texas.")["Washington"].feature == "city"
+
+
+@pytest.mark.parametrize("text,word", [
+    ("Snodgrass of Aston Villa scored twice.", "Aston"),          # a club, not the village of Aston
+    ("Fans of Alfa Romeo cheered.", "Alfa"),                       # a carmaker spaCy missed
+])
+def test_small_place_glued_to_other_names_is_part_of_that_name(extractor, nlp, text, word):
+    assert word not in resolve(extractor, nlp, text)
+
+
+def test_small_place_next_to_a_date_or_title_is_still_a_place(extractor, nlp):
+    assert "Vovchansk" in resolve(extractor, nlp, "Russian troops entered Vovchansk Tuesday, officials said.")
