@@ -55,6 +55,7 @@ _SETTLEMENT_WORDS = {"village", "town", "city", "settlement", "hamlet", "port", 
 # "Russia's Black Sea coast", "the Black Sea Fleet": the sea names a coastline or a navy here,
 # and its centre would put the place hundreds of km off.
 _SEA_MODIFIED = {"coast", "coastline", "coasts", "shore", "shores", "fleet", "port", "ports", "resort", "resorts"}
+_MIXED_CASE_ACRONYM = re.compile(r"^(?=.*[a-z])[A-Z][a-z]?[A-Z][a-zA-Z]?$")
 _ABBREVIATION = re.compile(r"^(?:[A-Z]\.){2,3}$")  # "U.S.", "U.K.", "U.S.A."
 # "Severn, Md.", "PLEASANTON, Calif.": AP-style state abbreviations, only right after a comma.
 _STATE_ABBREVIATION = re.compile(r"^(?:[A-Z][a-z]{1,4}\.|(?:[A-Z]\.){2}|W\.Va\.)$")
@@ -243,8 +244,9 @@ class ToponymRecognizer:
             cands = self.gazetteer.candidates(span.text)
             if not cands:
                 continue
-            if j - i == 1 and (span.text.lower() in _NOT_PLACES or (doc[i].is_stop and not span.text.isupper())):
-                continue
+            if j - i == 1 and (span.text.lower() in _NOT_PLACES or (doc[i].is_stop and not span.text.isupper())
+                               or _MIXED_CASE_ACRONYM.match(span.text)):
+                continue  # "MoD", "PoP": abbreviations of bodies and events, not hamlets
             if j - i == 1 and _STATE_ABBREVIATION.match(span.text) and not _ABBREVIATION.match(span.text):
                 cands = tuple(c for c in cands if c.feature == "region")  # "Severn, Md."
                 if not cands:

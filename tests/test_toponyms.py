@@ -195,3 +195,8 @@ def test_small_place_glued_to_other_names_is_part_of_that_name(extractor, nlp, t
 
 def test_small_place_next_to_a_date_or_title_is_still_a_place(extractor, nlp):
     assert "Vovchansk" in resolve(extractor, nlp, "Russian troops entered Vovchansk Tuesday, officials said.")
+
+
+def test_mixed_case_abbreviations_are_not_places_but_country_codes_are(extractor, nlp):
+    places = resolve(extractor, nlp, "The MoD said US and UK officials met in the EU capital.")
+    assert "MoD" not in places and {"US", "UK", "EU"} <= set(places)
