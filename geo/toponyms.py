@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from .gazetteer import AREA_FEATURES, Gazetteer, Place
 from .names import normalize_name
-from .resolution import Resolver, haversine_km
+from .resolution import Resolver
 
 log = logging.getLogger(__name__)
 
@@ -448,7 +448,7 @@ def whole_names(doc, toponyms: list[Toponym]) -> list[Toponym]:
             by_token[k] = t
     entities = {id(t): _entity_around(doc, t) for t in toponyms}
     # Names inside street names ("Royal" of "Royal Street") say nothing about the article's city.
-    focus = _main_city([t for t in toponyms if entities[id(t)] is None or entities[id(t)][-1].lower_ not in _STREET_WORDS])
+    focus = _main_city([t for t in toponyms if entities[id(t)] is None or not _is_street(entities[id(t)])])
     out = []
     for t in toponyms:
         ent = entities[id(t)]
@@ -459,17 +459,18 @@ def whole_names(doc, toponyms: list[Toponym]) -> list[Toponym]:
         if others != {id(t)}:
             out.append(t)
             continue
-        place = t.place
-        # A street is in the article's city; so is a site named after a small namesake far off
-        # ("Rogers Centre" in a Toronto story is not in Rogers, Arkansas).
-        if focus is not None and (ent[-1].lower_ in _STREET_WORDS or (
-                place.feature == "city" and place.population < _FAMOUS_PLACE and haversine_km(place, focus) > 100)):
-            place = focus
+        # A street is in the article's city, whatever it is named after.
+        place = focus if focus is not None and _is_street(ent) else t.place
         out.append(Toponym(ent.start_char, ent.end_char, ent.text, ent.start, ent.end, t.is_region_phrase,
                            place, t.candidates, within=t.name))
     if focus is not None:
         out.extend(_streets(doc, by_token, focus))
     return sorted(out, key=lambda t: t.start)
+
+
+def _is_street(span) -> bool:
+    """'Royal Street', 'Eglinton Avenue West', '14th St.'"""
+    return any(tok.lower_.rstrip(".") in _STREET_WORDS for tok in span[1:])
 
 
 def _main_city(toponyms: list[Toponym]) -> Place | None:
