@@ -5,8 +5,8 @@ escaped for each (see tests/test_mapping.py):
 
 1. HTML: Leaflet puts popup/tooltip strings into ``innerHTML`` -> :func:`html.escape`.
 2. JavaScript: folium's own Popup/Tooltip paste HTML into `` `template literals` ``
-   escaping only backticks, so ``${...}`` would run. We bind popups ourselves from a
-   JSON string literal (:func:`_js_string`) and never use those templates.
+   escaping only backticks, so ``${...}`` would run. Our map's data reaches the page as a
+   JSON string literal (:func:`_js_string`); folium's popup templates are never used.
 3. Jinja: branca wraps every element's rendered script in ``Element(template=...)``,
    i.e. *compiles the output as a Jinja template again*; ``{{ ... }}`` in article
    text would execute Python on the server. So ``{`` and ``}`` never survive as such.
@@ -14,9 +14,9 @@ escaped for each (see tests/test_mapping.py):
 :func:`event_popup_html` additionally writes `` ` `` ``$`` ``\\`` ``{`` ``}`` as HTML
 character references, so its output stays inert even inside ``folium.Popup``.
 
-The map returned by :func:`build_event_map` still points at folium's CDN assets;
-call :func:`geo.assets.localize_map` on it *after* adding anything else (e.g. a
-MarkerCluster), right before handing it to ``st_folium``.
+The map returned by :func:`build_atlas_map` still points at folium's CDN assets;
+call :func:`geo.assets.localize_map` on it *after* adding anything else, right before
+handing it to ``st_folium``.
 """
 from __future__ import annotations
 
@@ -150,69 +150,6 @@ def safe_http_url(url: Any) -> str | None:
     return url if parts.scheme.lower() in ("http", "https") and parts.netloc else None
 
 
-def build_event_map(
-    events: pd.DataFrame,
-    border: dict | None = None,
-    *,
-    center: tuple[float, float] | None = None,
-    zoom: int | None = None,
-    tiles: str | None = "OpenStreetMap",
-) -> folium.Map:
-    """Map with one CircleMarker per located event, one toggleable layer per event type.
-
-    `events` needs ``lat``/``lon`` (rows without valid coordinates are skipped) and may
-    have any of the popup columns. `border` is a GeoJSON LineString/MultiLineString
-    geometry (or a Feature wrapping one) in lon/lat order, drawn as a red line. The
-    view fits the events (else the border) unless `center` or `zoom` is given.
-    `tiles=None` draws no base map. Markers use a canvas renderer (thousands of SVG
-    nodes are slow). The map is *not* localized: see :func:`geo.assets.localize_map`.
-    """
-    m = folium.Map(
-        location=list(center or _DEFAULT_CENTER),
-        zoom_start=_DEFAULT_ZOOM if zoom is None else zoom,
-        tiles=tiles,
-        prefer_canvas=True,
-        control_scale=True,
-    )
-    m.add_child(_MapBackground(MAP_BACKGROUND))
-
-    groups: dict[Any, folium.FeatureGroup] = {}
-    counts: dict[Any, int] = {}
-    points: list[tuple[float, float]] = []
-    records = events.to_dict("records") if events is not None and len(events) else []
-    for row in records:
-        loc = _location(row)
-        if loc is None:
-            continue
-        etype = _get(row, "event_type")
-        key = etype if etype in TYPE_COLOURS else None
-        if key not in groups:
-            groups[key] = folium.FeatureGroup(name=type_label(key) if key else "Other")
-            counts[key] = 0
-        _marker(row, loc, etype).add_to(groups[key])
-        counts[key] += 1
-        points.append(loc)
-
-    # Fixed legend order (EVENT_TYPES), with counts; names are our own labels, not article text.
-    for key in [t for t in EVENT_TYPES if t in groups] + ([None] if None in groups else []):
-        groups[key].layer_name = f"{groups[key].layer_name} ({counts[key]})"
-        groups[key].add_to(m)
-
-    border_lines = _border_lines(border) if border is not None else []
-    if border_lines:
-        layer = folium.FeatureGroup(name="Border")
-        folium.PolyLine(border_lines, color=BORDER_COLOUR, weight=2.5, opacity=0.9).add_to(layer)
-        layer.add_to(m)
-
-    if groups or border_lines:
-        folium.LayerControl(collapsed=True).add_to(m)
-    fit = points or [pt for line in border_lines for pt in line]
-    if fit and center is None and zoom is None:
-        lats, lons = [p[0] for p in fit], [p[1] for p in fit]
-        m.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]], max_zoom=_FIT_MAX_ZOOM, padding=(20, 20))
-    return m
-
-
 class _MapBackground(MacroElement):
     """Neutral map background, so missing (offline) tiles look intentional.
 
@@ -234,52 +171,6 @@ class _MapBackground(MacroElement):
         self.colour = colour
 
 
-def _marker(row: Mapping[str, Any], loc: tuple[float, float], etype: Any) -> "_EventMarker":
-    colour = TYPE_COLOURS.get(etype, OTHER_COLOUR)
-    approximate = _get(row, "precision") not in (None, "place")  # region/country centroid
-    place = _get(row, "place")
-    tip = f"<b>{_esc(type_label(etype))}</b>" + (f" &middot; {_esc(place)}" if place is not None else "")
-    return _EventMarker(
-        loc,
-        popup_html=event_popup_html(row),
-        tooltip_html=_inert(tip),
-        radius=6,
-        color=colour,
-        weight=1,
-        fill=True,
-        fill_color=colour,
-        fill_opacity=0.35 if approximate else 0.85,
-    )
-
-
-class _EventMarker(folium.CircleMarker):
-    """A CircleMarker that binds its popup and tooltip in its own script.
-
-    One element per event instead of three (CircleMarker + Popup + Tooltip): branca
-    compiles each element's output as a Jinja template, which dominates render time.
-    The popup content is a DOM node, like folium's, because streamlit_folium reads
-    ``getPopup().getContent().innerText`` for ``last_object_clicked_popup``.
-    """
-
-    _template = Template(
-        """{% macro script(this, kwargs) %}
-            var {{ this.get_name() }} = L.circleMarker(
-                {{ this.location|tojson }},
-                {{ this.options|tojson }}
-            ).addTo({{ this._parent.get_name() }});
-            var {{ this.get_name() }}_popup = document.createElement("div");
-            {{ this.get_name() }}_popup.innerHTML = {{ this.popup_js }};
-            {{ this.get_name() }}.bindPopup({{ this.get_name() }}_popup, {"maxWidth": 320});
-            {{ this.get_name() }}.bindTooltip({{ this.tooltip_js }}, {"sticky": true});
-        {% endmacro %}"""
-    )
-
-    def __init__(self, location, *, popup_html: str, tooltip_html: str, **kwargs):
-        super().__init__(location, **kwargs)
-        self.popup_js = _js_string(popup_html)
-        self.tooltip_js = _js_string(tooltip_html)
-
-
 def _border_lines(border: dict) -> list[list[tuple[float, float]]]:
     """GeoJSON (lon, lat) line geometry -> list of [(lat, lon), ...] lines for Leaflet."""
     geom = border.get("geometry") if border.get("type") == "Feature" else border
@@ -291,13 +182,6 @@ def _border_lines(border: dict) -> list[list[tuple[float, float]]]:
     else:
         raise ConfigurationError(f"border must be a LineString or MultiLineString geometry, not {kind!r}")
     return [[(float(pt[1]), float(pt[0])) for pt in line] for line in lines if len(line) >= 2]
-
-
-def _location(row: Mapping[str, Any]) -> tuple[float, float] | None:
-    lat, lon = _number(_get(row, "lat")), _number(_get(row, "lon"))
-    if lat is None or lon is None or not (-90 <= lat <= 90 and -180 <= lon <= 180):
-        return None
-    return lat, lon
 
 
 def _get(row: Mapping[str, Any], key: str) -> Any:
@@ -373,8 +257,8 @@ def _js_string(text: str) -> str:
 
 # --------------------------------------------------------------------------- the atlas map
 #
-# build_event_map above draws one CircleMarker per event: fine for hundreds, hopeless for
-# 100k (10k markers take ~87 s to draw). build_atlas_map sends the browser compact columnar
+# One folium CircleMarker per event is fine for hundreds, hopeless for 100k (10k markers
+# took ~87 s to draw). build_atlas_map sends the browser compact columnar
 # data instead (events dictionary-coded against tables of distinct locations, days, claims,
 # already escaped on the server) and clusters *distinct locations* on a pixel grid per zoom
 # level in the browser, so pan/zoom never needs the server and the payload stays ~20 bytes

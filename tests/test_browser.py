@@ -249,3 +249,54 @@ def test_uploaded_geojson_line_is_drawn(server, browser, tmp_path):
 
     _until(drawn, 60, "reference line in the layer control")
     page.close()
+
+
+OPEN_EVERY_POPUP = """() => {
+  const out = [];
+  for (const v of new Set(Object.values(window))) {
+    if (!(v instanceof L.Map)) continue;
+    v.eachLayer(l => {
+      if (!(l instanceof L.CircleMarker) || l.options.count !== 1) return;
+      l.fire("popupopen");  // what opening its popup runs: the card is built then
+      const el = l.getPopup().getContent();
+      out.push({text: el.innerText, html: el.innerHTML,
+                active: el.querySelectorAll("script, img, iframe, svg, [onerror], [onload]").length});
+    });
+  }
+  return out;
+}"""
+
+
+def test_hostile_article_text_stays_text_in_the_real_map(browser, tmp_path):
+    """The dashboard's map with script-bearing article text, in chromium: cards open, show the
+    text, hold no active element, and nothing calls alert()."""
+    import pandas as pd
+
+    from geo.assets import install_static_assets, localize_map
+    from geo.mapping import build_atlas_map
+
+    script, img, jinja = "<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "{{ 'pw' ~ 'ned' }}"
+    events = pd.DataFrame([
+        dict(event_id=1, event_type="strike", place=script + img, lat=49.99, lon=36.23, date="2024-05-01",
+             claimed_by=img + jinja, evidence=script + "${alert(1)} `x`", title=img, url="javascript:alert(1)",
+             quantities={script: 3}),
+        dict(event_id=2, event_type="diplomacy", place=jinja, lat=50.45, lon=30.52, date="2024-05-02",
+             claimed_by=None, evidence="Talks were held.", title="T", url="https://news.example/t"),
+    ])
+    vendor = install_static_assets(tmp_path / "static")
+    m = localize_map(build_atlas_map(events, tiles=None), base_url=vendor.as_uri())
+    page_file = tmp_path / "map.html"
+    m.save(str(page_file))
+    page = browser.new_page()
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(page_file.as_uri(), wait_until="load")
+    _until(lambda: page.evaluate(COUNT_MARKERS) == 2, 30, "both markers drawn")
+    cards = page.evaluate(OPEN_EVERY_POPUP)
+    assert len(cards) == 2 and all(c["active"] == 0 for c in cards)
+    text = " ".join(c["text"] for c in cards)
+    assert script in text and img in text and jinja in text  # shown, as text
+    assert "pwned" not in text and "javascript:" not in " ".join(c["html"] for c in cards)
+    time.sleep(0.5)  # give any smuggled handler its chance
+    assert dialogs == []
+    page.close()

@@ -1,10 +1,9 @@
-"""The event map: markers, popups, border line, and escaping of untrusted article text."""
+"""The event map: layers, cards, border line, and escaping of untrusted article text
+(the same map in a real browser: tests/test_browser.py)."""
 from __future__ import annotations
 
 import json
 import re
-import shutil
-import subprocess
 from html.parser import HTMLParser
 
 import folium
@@ -18,7 +17,7 @@ from geo.mapping import (
     MAP_BACKGROUND,
     TYPE_COLOURS,
     TYPE_LABELS,
-    build_event_map,
+    build_atlas_map,
     event_popup_html,
     safe_http_url,
 )
@@ -42,20 +41,13 @@ def _event(**kw) -> dict:
 
 
 def _render(events: list[dict], **kw) -> str:
-    return build_event_map(pd.DataFrame(events), **kw).get_root().render()
+    return build_atlas_map(pd.DataFrame(events), **kw).get_root().render()
 
 
-def _js_strings(html: str, pattern: str) -> list[str]:
-    """Decode the JSON string literals our markers emit (what the browser will see)."""
-    return [json.loads(s) for s in re.findall(pattern + r'("(?:[^"\\]|\\.)*")', html)]
-
-
-def _popups(html: str) -> list[str]:
-    return _js_strings(html, r"_popup\.innerHTML = ")
-
-
-def _tooltips(html: str) -> list[str]:
-    return _js_strings(html, r"\.bindTooltip\(")
+def _payload_from_html(html: str) -> dict:
+    """The data the atlas layer parses in the browser (a JSON string inside a JS string)."""
+    (literal,) = re.findall(r'var D = JSON\.parse\(("(?:[^"\\]|\\.)*")\);', html)
+    return json.loads(json.loads(literal))
 
 
 class _Tags(HTMLParser):
@@ -88,21 +80,21 @@ def test_every_event_type_has_a_distinct_colour_and_label():
     assert BORDER_COLOUR not in TYPE_COLOURS.values()
 
 
-def test_one_circle_marker_per_located_event():
-    events = [_event(event_type=t, lat=48 + i, lon=30 + i) for i, t in enumerate(EVENT_TYPES)]
-    events += [_event(lat=None), _event(lon=float("nan")), _event(lat=95.0), _event(event_type="rumour")]
+def test_atlas_map_places_each_located_event_once():
+    events = [_event(event_type=t, lat=48 + i, lon=30 + i, event_id=i + 1) for i, t in enumerate(EVENT_TYPES)]
+    events += [_event(lat=None, event_id=10), _event(lon=float("nan"), event_id=11), _event(lat=95.0, event_id=12),
+               _event(event_type="rumour", event_id=13)]
     html = _render(events)
-    assert html.count("L.circleMarker(") == len(EVENT_TYPES) + 1
-    assert len(_popups(html)) == len(_tooltips(html)) == len(EVENT_TYPES) + 1
+    assert _payload_from_html(html)["n"] == len(EVENT_TYPES) + 1
     assert '"Strike (1)"' in html and '"Other (1)"' in html  # layer control, with counts
     assert "L.control.layers(" in html
 
 
 def test_sparse_columns_and_empty_frames():
     html = _render([{"lat": 50.0, "lon": 30.0}, {"lat": 51.0, "lon": 31.0, "event_type": None}])
-    assert html.count("L.circleMarker(") == 2
-    empty = build_event_map(pd.DataFrame(columns=["lat", "lon"])).get_root().render()
-    assert "L.circleMarker(" not in empty and "fitBounds" not in empty
+    assert _payload_from_html(html)["n"] == 2
+    empty = build_atlas_map(pd.DataFrame(columns=["lat", "lon"])).get_root().render()
+    assert _payload_from_html(empty)["n"] == 0 and not re.search(r"fitBounds\(\s*\[\[", empty)  # nothing to fit
 
 
 def test_popup_card_shows_the_event_fields():
@@ -114,36 +106,14 @@ def test_popup_card_shows_the_event_fields():
     assert 'href="https://news.example/a?x=1&amp;y=2"' in card and 'rel="noopener noreferrer"' in card
 
 
-def test_article_text_is_escaped_in_the_rendered_map():
-    hostile = dict(evidence=SCRIPT, title=IMG, place=SCRIPT + IMG, claimed_by=IMG, sub_type=SCRIPT, precision=IMG)
-    html = _render([_event(**hostile)])
-    assert "alert(1)" in html  # the text is there ...
-    for raw in ("<script>alert", "<img", "<b>Strike"):  # ... but never as raw markup
-        assert raw not in html
-    popup, tooltip = _popups(html)[0], _tooltips(html)[0]
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in popup
-    assert "&lt;img src=x onerror=alert(1)&gt;" in popup and "&lt;img" in tooltip
-    for markup in (popup, tooltip):
-        parsed = _assert_inert(markup)
-        assert SCRIPT in "".join(parsed.text) or IMG in "".join(parsed.text)
-
-
 @pytest.mark.parametrize(
     "url", ["javascript:alert(1)", " JaVaScRiPt:alert(1)", "java\tscript:alert(1)", "data:text/html,x", "//evil.example/x", "/relative"]
 )
 def test_only_http_urls_become_links(url):
     assert safe_http_url(url) is None
-    popup = _popups(_render([_event(url=url, title="Headline")]))[0]
-    assert "<a" not in popup and "javascript" not in popup.lower()
-    assert "Headline" in popup  # the title is still shown, as text
-
-
-def test_js_and_jinja_metacharacters_stay_text():
-    evidence = "${alert(1)} `tick` back\\slash " + JINJA + " {% if true %}x{% endif %}"
-    html = _render([_event(evidence=evidence, place=JINJA)])
-    assert "pwned" not in html  # not evaluated by branca's re-rendering
-    assert "${" not in html and "`tick`" not in html
-    assert evidence in "".join(_assert_inert(_popups(html)[0]).text)
+    (detail,) = _payload_from_html(_render([_event(url=url, title="Headline")]))["X"]
+    assert "<a" not in detail and "javascript" not in detail.lower()
+    assert "Headline" in detail  # the title is still shown, as text
 
 
 def test_popup_card_is_safe_inside_folium_popup_too():
@@ -161,82 +131,31 @@ def test_border_is_drawn_as_a_red_line_in_lat_lon_order():
     feature = {"type": "Feature", "properties": {}, "geometry": {"type": "LineString", "coordinates": [[30, 50], [31, 51]]}}
     assert "[[[50.0, 30.0], [51.0, 31.0]]]" in _render([], border=feature)
     with pytest.raises(ConfigurationError):
-        build_event_map(pd.DataFrame(), border={"type": "Point", "coordinates": [30, 50]})
-
-
-def test_view_fits_the_events_unless_told_otherwise():
-    html = _render([_event(lat=48.0, lon=30.0), _event(lat=50.0, lon=35.0)])
-    assert re.search(r"fitBounds\(\s*\[\[48\.0, 30\.0\], \[50\.0, 35\.0\]\]", html)
-    fixed = _render([_event()], center=(49.0, 32.0), zoom=6)
-    assert "fitBounds" not in fixed and "[49.0, 32.0]" in fixed
+        build_atlas_map(pd.DataFrame(), border={"type": "Point", "coordinates": [30, 50]})
 
 
 def test_neutral_background_and_optional_tiles():
-    m = build_event_map(pd.DataFrame([_event()]), tiles=None)
+    m = build_atlas_map(pd.DataFrame([_event()]), tiles=None)
     html = m.get_root().render()
     assert f"#{m.get_name()} {{ background: {MAP_BACKGROUND}; }}" in html
     assert "L.tileLayer(" not in html
 
 
 def test_through_st_folium(monkeypatch):
-    """What streamlit_folium sends its iframe: background kept, markers and popups intact."""
+    """What streamlit_folium sends its iframe: background kept, event data intact and escaped."""
     streamlit_folium = pytest.importorskip("streamlit_folium")
     sent = {}
     monkeypatch.setattr(streamlit_folium, "_component_func", lambda **kw: sent.update(kw))
-    m = localize_map(build_event_map(pd.DataFrame([_event(evidence=SCRIPT)]), border=BORDER))
+    m = localize_map(build_atlas_map(pd.DataFrame([_event(evidence=SCRIPT)]), border=BORDER))
     streamlit_folium.st_folium(m, returned_objects=[])
     assert f"#map_div {{ background: {MAP_BACKGROUND}; }}" in sent["header"]
-    assert sent["script"].count("L.circleMarker(") == 1 and "<script>alert" not in sent["script"]
-    assert "&lt;script&gt;" in _popups(sent["script"])[0]
-
-
-def test_localized_event_map_needs_no_internet():
-    m = localize_map(build_event_map(pd.DataFrame([_event()]), border=BORDER))
-    assert remote_asset_urls(m) == []
-
-
-def test_two_thousand_markers():
-    events = pd.DataFrame([_event(lat=45 + (i % 100) / 20, lon=30 + i // 100 / 5, event_id=f"e{i}") for i in range(2000)])
-    assert build_event_map(events).get_root().render().count("L.circleMarker(") == 2000
-
-
-@pytest.mark.skipif(shutil.which("node") is None, reason="node not installed")
-def test_rendered_script_runs_and_yields_the_escaped_cards(tmp_path):
-    """Run the map's inline scripts in node against a stub Leaflet: no syntax error, no
-    alert(), and each popup's innerHTML is exactly event_popup_html(row)."""
-    rows = [_event(evidence="${alert(1)} `x` \\u " + SCRIPT, title=IMG), _event(event_type="diplomacy", place=JINJA)]
-    html = _render(rows, border=BORDER)
-    scripts = re.findall(r"<script>(.*?)</script>", html, flags=re.S)
-    harness = """
-        const alerts = [], popups = [];
-        globalThis.alert = (x) => alerts.push(x);
-        const stub = new Proxy(function () {}, {
-            get: (t, p) => (p === Symbol.toPrimitive ? () => "" : stub),
-            apply: () => stub, construct: () => stub,
-        });
-        globalThis.L = globalThis.$ = stub;
-        globalThis.document = { createElement: () => { const el = {}; popups.push(el); return el; } };
-    """ + "\n;\n".join(scripts) + """
-        console.log(JSON.stringify({ alerts, popups: popups.map((p) => p.innerHTML) }));
-    """
-    path = tmp_path / "map.js"
-    path.write_text(harness, encoding="utf-8")
-    out = subprocess.run(["node", str(path)], capture_output=True, text=True, timeout=60)
-    assert out.returncode == 0, out.stderr
-    result = json.loads(out.stdout)
-    assert result["alerts"] == []
-    assert sorted(result["popups"]) == sorted(event_popup_html(r) for r in rows)
+    assert "<script>alert" not in sent["script"]
+    assert "&lt;script&gt;" in _payload_from_html(sent["script"])["X"][0]
 
 
 # --------------------------------------------------------------------------- the atlas map
 
-from geo.mapping import DETAIL_LIMIT, atlas_payload, border_rings, build_atlas_map  # noqa: E402
-
-
-def _payload_from_html(html: str) -> dict:
-    """The data the atlas layer parses in the browser (a JSON string inside a JS string)."""
-    (literal,) = re.findall(r'var D = JSON\.parse\(("(?:[^"\\]|\\.)*")\);', html)
-    return json.loads(json.loads(literal))
+from geo.mapping import DETAIL_LIMIT, atlas_payload, border_rings  # noqa: E402
 
 
 def _strings(obj):
