@@ -22,8 +22,9 @@ from .names import normalize_name
 __all__ = ["Gazetteer", "OfflineGeocoder", "Place", "build_index", "normalize_name", "INDEX_VERSION"]
 
 DEFAULT_INDEX = settings.REPO_ROOT / "data" / "cache" / "gazetteer.sqlite"
-# Features that name areas larger than a country or not settled (prior like a country's).
-AREA_FEATURES = ("continent", "area", "water")
+# Features that are not settlements: areas larger than a country, seas, and famous landmarks
+# ("the Kremlin", "the Crimean Bridge"); a bare mention means them (prior like a country's).
+AREA_FEATURES = ("continent", "area", "water", "landmark")
 POP_WEIGHT = 1.5  # prior per factor of ten in population, against context evidence (a few points)
 
 

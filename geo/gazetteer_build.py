@@ -11,7 +11,8 @@ Sources, all shipped with the project or its packages so the build needs no netw
   that normalise to common words or names ("La.", "Miss.", "Mass.", "Wash.") are left out: names
   are matched without their dots;
 - `data/gazetteer_supplement.csv`: curated places missing from the above (villages, seas,
-  macro-regions such as "Middle East"), each row with its provenance in `source`.
+  macro-regions such as "Middle East", landmarks such as the Kremlin or the Crimean Bridge),
+  each row with its provenance in `source`.
 
 Tables: `places` (one row per feature), `names` (normalised name -> place), `demonyms`
 (normalised "Russian" -> country or continent), `admin1` (display names and ISO 3166-2 codes of divisions),

@@ -169,6 +169,7 @@ class ToponymRecognizer:
             if not cands:
                 i = span.end
                 continue
+            span, cands = self._landmark_tail(doc, span) or (span, cands)
             top = Toponym(span.start_char, span.end_char, span.text, span.start, span.end, candidates=cands)
             top.is_region_phrase = self._region_phrase(doc, span)
             found.append(top)
@@ -269,6 +270,18 @@ class ToponymRecognizer:
                 return span, ()  # "Aston Villa", "Time Warner", "Winfield Mowden": no small town there
             if self._plausible(span, cands):
                 return span, cands
+        return None
+
+    def _landmark_tail(self, doc, span):
+        """'the Zaporizhzhia nuclear power plant', 'the Kakhovka dam': a place name with the
+        lowercase words of a landmark named after it (the plant is 50 km from the city)."""
+        for k in (3, 2, 1):
+            tail = doc[span.end: span.end + k]
+            if len(tail) < k or not all(t.is_alpha and t.is_lower for t in tail):
+                continue
+            cands = tuple(c for c in self.gazetteer.candidates(f"{span.text} {tail.text}") if c.feature == "landmark")
+            if cands:
+                return doc[span.start: span.end + k], cands
         return None
 
     def _comma_abbreviated(self, doc, i):

@@ -32,6 +32,9 @@ EVENT_TYPE_CASES = [
     ("Kyiv said it had destroyed a Russian air defence system in Sevastopol.", [("strike", "Sevastopol", "2024-05-14")]),
     ("Air defences destroyed 12 drones over Belgorod.", [("interception", "Belgorod", "2024-05-14")]),
     ("Ukrainian forces pulled back from Lyptsi on Monday.", [("territorial_change", "Lyptsi", "2024-05-13")]),
+    ("Sea drones attacked the Crimean Bridge on Monday.", [("strike", "Crimean Bridge", "2024-05-13")]),
+    ("Shelling hit the Zaporizhzhia nuclear power plant on Sunday.",
+     [("strike", "Zaporizhzhia Nuclear Power Plant", "2024-05-12")]),
 ]
 
 REFERENCE_PLACES = [  # places that only locate another place are no event places
@@ -53,6 +56,7 @@ DATE_CASES = [
 
 NON_EVENTS = [
     "Later in the week he is expected in Italy for the G7 summit.",
+    "The Kremlin said the talks had failed.",
     "Moscow denied that its missiles had hit Kharkiv.",
     "Russia was not invited to the summit in Lucerne.",
     "If Russia attacks Kharkiv again, the West will respond.",

@@ -200,3 +200,11 @@ def test_small_place_next_to_a_date_or_title_is_still_a_place(extractor, nlp):
 def test_mixed_case_abbreviations_are_not_places_but_country_codes_are(extractor, nlp):
     places = resolve(extractor, nlp, "The MoD said US and UK officials met in the EU capital.")
     assert "MoD" not in places and {"US", "UK", "EU"} <= set(places)
+
+
+def test_landmarks_are_places_of_their_own(extractor, nlp):
+    places = resolve(extractor, nlp, "Kremlin spokesman Dmitry Peskov spoke as White House officials met.")
+    assert (places["Kremlin"].feature, places["Kremlin"].country_code) == ("landmark", "RU")
+    assert (places["White House"].feature, places["White House"].admin1_code) == ("landmark", "DC")  # not Casablanca
+    plant = resolve(extractor, nlp, "Shelling hit the Zaporizhzhia nuclear power plant.")["Zaporizhzhia nuclear power plant"]
+    assert plant.feature == "landmark" and abs(plant.lon - 34.59) < 0.05  # at Enerhodar, 50 km from the city
