@@ -535,6 +535,10 @@ def _entity_around(doc, t: Toponym):
     return None
 
 
+# ISO 3166-2 codes that are also everyday words in capitals ("OK", "HI" in a headline).
+_CODES_THAT_ARE_WORDS = {"OK", "HI", "OH", "ID", "AH"}
+
+
 def _acronyms(name: str) -> set[str]:
     """'South Africa' -> {'SA', 'S.A.'}; 'Trinidad and Tobago' -> {'TT', 'T.T.', 'T&T'}."""
     words = name.split()
@@ -575,7 +579,8 @@ def context_acronyms(doc, toponyms: list[Toponym], gazetteer: Gazetteer | None =
     out = list(toponyms)
     for tok in doc:
         place = forms.get(tok.text)
-        if place is not None and tok.i not in taken and tok.ent_type_ != "PERSON" and not tok.is_stop:
+        if (place is not None and tok.i not in taken and tok.ent_type_ != "PERSON" and not tok.is_stop
+                and tok.text not in _CODES_THAT_ARE_WORDS):
             out.append(Toponym(tok.idx, tok.idx + len(tok.text), tok.text, tok.i, tok.i + 1,
                                place=place, candidates=(place,)))
     return sorted(out, key=lambda t: t.start)

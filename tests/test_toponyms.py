@@ -208,3 +208,8 @@ def test_landmarks_are_places_of_their_own(extractor, nlp):
     assert (places["White House"].feature, places["White House"].admin1_code) == ("landmark", "DC")  # not Casablanca
     plant = resolve(extractor, nlp, "Shelling hit the Zaporizhzhia nuclear power plant.")["Zaporizhzhia nuclear power plant"]
     assert plant.feature == "landmark" and abs(plant.lon - 34.59) < 0.05  # at Enerhodar, 50 km from the city
+
+
+def test_division_codes_that_are_words_stay_words(extractor, nlp):
+    tops = annotate(extractor, nlp, "Storms hit Tulsa and Norman. OK, officials said, the damage was light.")
+    assert "OK" not in tops and tops["Tulsa"].place.admin1_code == "OK"
