@@ -68,3 +68,10 @@ def test_normalize_name():
 def test_supplement_rows_carry_provenance(gazetteer):
     [kotluban] = gazetteer.candidates("Kotluban")
     assert kotluban.source == "supplement"
+
+
+def test_divisions_carry_their_iso_3166_2_codes(gazetteer):
+    bc = next(c for c in gazetteer.candidates("British Columbia") if c.feature == "region")
+    assert gazetteer.admin1_iso_code(bc.country_code, bc.admin1_code) == "BC"
+    kharkiv = gazetteer.region_of("UA", "07")
+    assert gazetteer.admin1_iso_code("UA", "07") == "63" and kharkiv is not None  # ISO UA-63
