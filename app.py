@@ -295,6 +295,7 @@ with st.sidebar:
                                  key="line_file")
 
 line_geojson = None
+line_json = None  # canonical text of the uploaded line: a cache key part wherever it matters
 line_km = None  # distance of every event to the uploaded line
 if line_file is not None:
     try:
@@ -302,12 +303,12 @@ if line_file is not None:
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         st.sidebar.error(f"Not a GeoJSON file: {exc}")
 if line_geojson is not None:
+    line_json = json.dumps(line_geojson, sort_keys=True)
     try:
-        line_km = line_distances(str(db), version, json.dumps(line_geojson, sort_keys=True), n_session,
-                                 events).to_numpy()
+        line_km = line_distances(str(db), version, line_json, n_session, events).to_numpy()
     except Exception as exc:
         st.sidebar.error(f"Cannot use that line: {exc}")
-        line_geojson = None
+        line_geojson = line_json = None
 if line_geojson is not None:  # the band only makes sense with a line (a URL's "lkm" waits for one)
     st.sidebar.selectbox("Distance to the reference line", DISTANCE_BANDS, key="line_max_km",
                          format_func=lambda km: "Any distance" if km == 0 else f"Within {km} km")
@@ -397,7 +398,8 @@ with chart_col:
 
 # --------------------------------------------------------------------------- map + selection
 
-map_key = repr((str(db), version, n_session, state.replace(event=None, heat=False, rings=False)))
+# Everything `shown` depends on: the line too, since the line-distance band filters by it.
+map_key = repr((str(db), version, n_session, line_json, state.replace(event=None, heat=False, rings=False)))
 fmap = event_map(map_key, shown, pair, state.rings, state.heat, line_geojson)
 map_col, card_col = st.columns([3, 2])
 with map_col:
