@@ -14,6 +14,7 @@ from .articles import ARTICLE_SUFFIXES, iter_article_files, load_articles, read_
 from .errors import ArticleError
 from .extraction import EXTRACTOR_VERSION
 from .pipeline import IngestReport, add_border_distances, ingest_articles
+from .store import TABLE_TAG
 from .tables import is_gdelt, read_acled, read_gdelt
 
 TABLE_SUFFIXES = (".csv", ".tsv")
@@ -71,7 +72,7 @@ def _ingest_table(path: Path, store, report: IngestReport) -> None:
     add_border_distances([e for _, evs in result.items for e in evs])
     for start in range(0, len(result.items), TABLE_BATCH):
         batch = result.items[start:start + TABLE_BATCH]
-        new = store.add_many(batch, f"table:{EXTRACTOR_VERSION}")
+        new = store.add_many(batch, f"{TABLE_TAG}{EXTRACTOR_VERSION}")
         report.articles += new
         report.known += len(batch) - new
         report.events += new  # one event per imported row

@@ -125,11 +125,7 @@ def reextract(store, *, everything: bool = False, extractor_version: str = EXTRA
     transaction; analyst corrections live in their own table keyed by a stable event key, so
     they re-attach to the new events.
     """
-    ids = store.article_ids() if everything else store.stale_article_ids(extractor_version)
-    from .tables import IMPORTED_PREFIXES
-
-    ids = {i for i in ids if not i.startswith(IMPORTED_PREFIXES)}  # imported rows keep the table's coding
-    articles = [a for a in (store.article(i) for i in sorted(ids)) if a is not None]
+    articles = store.extractable_articles(None if everything else extractor_version)
     if mentioning is not None:
         names = [n.casefold() for n in mentioning]
         articles = [a for a in articles if any(n in a.text.casefold() for n in names)]

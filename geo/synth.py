@@ -15,8 +15,9 @@ from datetime import date, timedelta
 import numpy as np
 
 from geo.model import Article, Event
+from geo.store import SYNTH_TAG
 
-SYNTH_VERSION = "synth-1"
+SYNTH_VERSION = f"{SYNTH_TAG}1"
 START = date(2023, 1, 1)
 DAYS = 731  # two years
 EVENTS_PER_ARTICLE = 4

@@ -18,7 +18,6 @@ from .errors import ArticleError
 from .extraction import acled_types
 from .model import Article, Event
 
-IMPORTED_PREFIXES = ("acled:", "gdelt:")  # ids of rows imported from tables: their events are not re-extracted
 ACLED_COLUMNS = ("event_date", "event_type", "sub_event_type", "actor1", "actor2", "admin1", "location",
                  "latitude", "longitude", "geo_precision", "source", "notes", "fatalities")
 # ACLED (event_type, sub_event_type) -> ours; None sub-type = any sub-type of that event type.

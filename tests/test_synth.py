@@ -38,3 +38,14 @@ def test_write_into_store_and_cli(tmp_path, gazetteer):
         df = store.events_frame()
     assert len(df) == 25 and df["border_distance_km"].notna().all()
     assert df["date"].min() >= "2023-01-01" and df["date"].max() <= "2024-12-31"
+
+
+def test_reextraction_leaves_synthetic_events_alone(tmp_path, gazetteer):
+    from geo.pipeline import reextract
+
+    with EventStore(tmp_path / "s.db") as store:
+        write_synthetic(store, 12, seed=4, gazetteer=gazetteer, distances=_dist)
+        before = store.events_frame()[["event_key", "lat", "lon"]].sort_values("event_key").reset_index(drop=True)
+        assert reextract(store, everything=True) == 0 and reextract(store) == 0
+        after = store.events_frame()[["event_key", "lat", "lon"]].sort_values("event_key").reset_index(drop=True)
+    assert before.equals(after)
