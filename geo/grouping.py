@@ -29,31 +29,48 @@ def group_ids(event_types, lats, lons, dates, *, km: float = 25.0, days: int = 1
         return i
 
     cell_deg = km / 111.0
+
+    grid: dict[int, tuple[float, int]] = {}
+
+    def row_grid(row: int) -> tuple[float, int]:
+        # (longitude degrees of a cell, cells around the globe) for one row of latitude: cells
+        # are at least `km` wide even at the row's poleward edge, so a neighbour within `km`
+        # is never more than one column away.
+        if row not in grid:
+            edge = min(max(abs(row * cell_deg), abs((row + 1) * cell_deg)), 89.0)
+            width = min(360.0, cell_deg / max(math.cos(math.radians(edge)), 0.01))
+            grid[row] = (width, max(1, math.ceil(360.0 / width)))
+        return grid[row]
+
+    def column(lon: float, row: int) -> int:  # wraps at ±180°
+        width, count = row_grid(row)
+        return int((lon + 180.0) // width) % count
+
     cells: dict[tuple, list[int]] = defaultdict(list)
-    ords = []
+    rows: list[int | None] = []
+    ords: list[int | None] = []
     for i in range(n):
         lat, lon, d = lats[i], lons[i], dates[i]
-        if lat is None or lon is None or d is None or (isinstance(lat, float) and math.isnan(lat)):
-            ords.append(None)
-            continue
-        try:
-            o = date.fromisoformat(str(d)[:10]).toordinal()
-        except ValueError:
-            ords.append(None)
-            continue
+        o = None
+        if not (lat is None or lon is None or d is None or (isinstance(lat, float) and math.isnan(lat))):
+            try:
+                o = date.fromisoformat(str(d)[:10]).toordinal()
+            except ValueError:
+                pass
         ords.append(o)
-        # Longitude cells widen towards the poles so that one cell still spans >= km.
-        lon_deg = cell_deg / max(math.cos(math.radians(lat)), 0.01)
-        cells[(event_types[i], int(lat // cell_deg), int(lon // lon_deg), o)].append(i)
-    for (etype, cy, cx, o), members in cells.items():
-        for i in members:
-            lon_deg = cell_deg / max(math.cos(math.radians(lats[i])), 0.01)
-            for dy in (-1, 0, 1):
-                for dx in (-1, 0, 1):
-                    for do in range(-days, days + 1):
-                        for j in cells.get((etype, cy + dy, int(lons[i] // lon_deg) + dx, o + do), ()):
-                            if j > i and find(i) != find(j) and great_circle_km(lats[i], lons[i], lats[j], lons[j]) <= km:
-                                parent[find(j)] = find(i)
+        rows.append(None if o is None else int(lat // cell_deg))
+        if o is not None:
+            cells[(event_types[i], rows[i], column(lon, rows[i]), o)].append(i)
+    for i in range(n):
+        if ords[i] is None:
+            continue
+        for row in (rows[i] - 1, rows[i], rows[i] + 1):
+            col = column(lons[i], row)
+            for c in {(col + dx) % row_grid(row)[1] for dx in (-1, 0, 1)}:
+                for o in range(ords[i] - days, ords[i] + days + 1):
+                    for j in cells.get((event_types[i], row, c, o), ()):
+                        if j > i and find(i) != find(j) and great_circle_km(lats[i], lons[i], lats[j], lons[j]) <= km:
+                            parent[find(j)] = find(i)
     roots = [find(i) for i in range(n)]
     renum: dict[int, int] = {}
     return np.array([renum.setdefault(r, len(renum)) for r in roots], dtype=np.int64)

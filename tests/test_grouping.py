@@ -29,3 +29,11 @@ def test_group_frame_lists_sources():
                        "date": ["2024-05-14", "2024-05-14", "2024-05-14"]})
     g = group_frame(df)
     assert g["group_sources"][0] == ["a", "b"] and g["group_sources"][2] == ["c"]
+
+
+def test_neighbours_in_the_next_row_or_across_the_antimeridian_are_found():
+    # 22 km apart on one meridian, where cell rows have different column widths; and 7 km
+    # apart across ±180°.
+    for lat, lon in ((60.0, 100.0), (60.0, -120.0), (45.0, 140.0), (30.0, 170.0)):
+        assert len(set(group_ids(["strike"] * 2, [lat, lat + 0.198], [lon, lon], ["2024-01-01"] * 2))) == 1, (lat, lon)
+    assert len(set(group_ids(["strike"] * 2, [10.0, 10.0], [179.97, -179.97], ["2024-01-01"] * 2))) == 1
