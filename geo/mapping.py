@@ -62,14 +62,15 @@ _DEFAULT_ZOOM = 2
 _FIT_MAX_ZOOM = 10  # a single event should not zoom to street level
 
 
-def event_popup_html(row: Mapping[str, Any]) -> str:
+def event_popup_html(row: Mapping[str, Any], km_column: str = "border_distance_km") -> str:
     """Popup card for one event (a dict or a DataFrame row); every field is optional.
 
     Shows type, sub_type, place (precision), date, claimed_by / verified, the evidence
     sentence, the article title (a link only for http/https URLs) and the distance to
-    the border. All article-derived text is HTML-escaped, and the characters JS
-    template literals and Jinja treat specially are character references (see module
-    docstring), so the card is safe even in ``folium.Popup(card)``.
+    the border (`km_column`: the dashboard's chosen pair is "pair_km"). The map's cards are
+    built from the same pieces (:func:`atlas_payload`). All article-derived text is
+    HTML-escaped, and the characters JS template literals and Jinja treat specially are
+    character references (see module docstring), so the card is safe even in ``folium.Popup(card)``.
     """
     etype = _get(row, "event_type")
     colour = TYPE_COLOURS.get(etype, OTHER_COLOUR)
@@ -78,35 +79,51 @@ def event_popup_html(row: Mapping[str, Any]) -> str:
         head += f" &middot; {_esc(sub)}"
     parts = [f'<div style="font-weight:600;color:{colour}">{head}</div>']
 
-    place, precision = _get(row, "place"), _get(row, "precision")
+    place = _get(row, "place")
     if place is not None:
-        suffix = f' <span style="color:#666">({_esc(precision)})</span>' if precision else ""
-        parts.append(f"<div>{_esc(place)}{suffix}</div>")
+        parts.append(f"<div>{_place_html(place, _get(row, 'precision'))}</div>")
     if (when := _get(row, "date")) is not None:
         parts.append(f'<div style="color:#666">{_esc(_date_label(when, _get(row, "date_precision")))}</div>')
 
-    claim = []
-    if (claimed := _get(row, "claimed_by")) is not None:
-        claim.append(f"Claimed by {_esc(claimed)}")
-    if (verified := _get(row, "verified")) is not None:
-        claim.append("verified" if _truthy(verified) else "unverified")
-    if claim:
-        parts.append(f"<div>{' &middot; '.join(claim)}</div>")
+    if claim := _claim_html(_get(row, "claimed_by"), _verified_text(_get(row, "verified"))):
+        parts.append(f"<div>{claim}</div>")
 
     if (amounts := quantities_text(row.get("quantities") if hasattr(row, "get") else None)):
         parts.append(f"<div>{_esc(amounts)}</div>")
-    if (evidence := _get(row, "evidence")) is not None:
-        parts.append(
-            f'<blockquote style="margin:6px 0;padding-left:6px;border-left:3px solid {colour};'
-            f'font-style:italic">{_esc(evidence)}</blockquote>'
-        )
-    if (source := _source_html(_get(row, "title"), _get(row, "url"))) is not None:
-        parts.append(f"<div>{source}</div>")
-    if (km := _number(_get(row, "border_distance_km"))) is not None:
+    parts.append(_detail_html(_get(row, "evidence"), _get(row, "title"), _get(row, "url"), colour))
+    if (km := _number(_get(row, km_column))) is not None:
         parts.append(f'<div style="color:#666">{km:.1f} km from the border</div>')
 
     card = '<div style="font:13px/1.4 sans-serif;min-width:180px">' + "".join(parts) + "</div>"
     return _inert(card)
+
+
+def _place_html(place: Any, precision: Any) -> str:
+    """'Kharkiv (place)', escaped."""
+    suffix = f' <span style="color:#666">({_esc(precision)})</span>' if precision else ""
+    return f"{_esc(place)}{suffix}"
+
+
+def _verified_text(value: Any) -> str | None:
+    return None if _get({"v": value}, "v") is None else "verified" if _truthy(value) else "unverified"
+
+
+def _claim_html(claimed: Any, verified: str | None) -> str:
+    """'Claimed by X · unverified' (escaped), or "" when neither is known."""
+    parts = ([f"Claimed by {_esc(claimed)}"] if claimed else []) + ([verified] if verified else [])
+    return " &middot; ".join(parts)
+
+
+def _detail_html(evidence: Any, title: Any, url: Any, colour: str) -> str:
+    """The evidence sentence and the article's title (a link for http/https URLs), escaped."""
+    out = ""
+    if (ev := _get({"v": evidence}, "v")) is not None:
+        out += (f'<blockquote style="margin:6px 0;padding-left:6px;border-left:3px solid {colour};'
+                f'font-style:italic">{_esc(ev)}</blockquote>')
+    source = _source_html(_get({"v": title}, "v"), _get({"v": url}, "v"))
+    if source is not None:
+        out += f"<div>{source}</div>"
+    return out
 
 
 def quantities_text(value: Any) -> str:
@@ -322,10 +339,7 @@ def atlas_payload(events: pd.DataFrame, *, km_column: str = "border_distance_km"
         pd.DataFrame(columns=["lat", "lon", "place", "precision", "km"])
 
     def loc_html(p: str, prec: str) -> str:
-        out = _esc(p) if p else "Unnamed place"
-        if prec:
-            out += f' <span style="color:#666">({_esc(prec)})</span>'
-        return _inert(out)
+        return _inert(_place_html(p, prec) if p else _place_html("Unnamed place", prec))
 
     types = [t for t in EVENT_TYPES]
     etype = text(col("event_type"))
@@ -344,15 +358,15 @@ def atlas_payload(events: pd.DataFrame, *, km_column: str = "border_distance_km"
     day_codes, days = coded(day_key, lambda k: _inert(_esc(_date_label(*(k.split("\x00") + [None])[:2]))))
     qty_codes, qtys = coded(col("quantities").map(quantities_text).astype(str), lambda q: _inert(_esc(q)))
     sub_codes, subs = coded(text(col("sub_type")), lambda s: _inert(_esc(s)))
-    verified = col("verified")
+    # "verified"/"unverified"/"" worked out once per distinct value, not once per event.
+    ver_codes, ver_values = pd.factorize(col("verified"))
+    ver_text = np.array([_verified_text(v) or "" for v in ver_values] + [""], dtype=object)[ver_codes]
     # Control characters (a NUL inside article text) never reach the key's separator.
-    claim_key = text(col("claimed_by")).str.replace(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", " ", regex=True) + "\x00" + verified.map(
-        lambda v: "" if _get({"v": v}, "v") is None else ("verified" if _truthy(v) else "unverified")).astype(str)
+    claim_key = text(col("claimed_by")).str.replace(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", " ", regex=True) + "\x00" + ver_text
 
     def claim_html(key: str) -> str:
         who, _, ver = key.partition("\x00")
-        parts = ([f"Claimed by {_esc(who)}"] if who else []) + ([_esc(ver)] if ver else [])
-        return _inert(" &middot; ".join(parts))
+        return _inert(_claim_html(who, ver))
 
     claim_codes, claims = coded(claim_key.where(claim_key != "\x00", ""), claim_html)
     ids = pd.to_numeric(col("event_id"), errors="coerce").fillna(0).astype("int64").to_numpy()
@@ -376,21 +390,9 @@ def atlas_payload(events: pd.DataFrame, *, km_column: str = "border_distance_km"
     if n <= detail_limit:
         evidence, title, url = col("evidence"), col("title"), col("url")
         payload["X"] = [
-            _detail_html(ev, ti, u, payload["C"][t]) for ev, ti, u, t in zip(evidence, title, url, tcode)
+            _inert(_detail_html(ev, ti, u, payload["C"][t])) for ev, ti, u, t in zip(evidence, title, url, tcode)
         ]
     return payload
-
-
-def _detail_html(evidence: Any, title: Any, url: Any, colour: str) -> str:
-    out = ""
-    ev = _get({"v": evidence}, "v")
-    if ev is not None:
-        out += (f'<blockquote style="margin:6px 0;padding-left:6px;border-left:3px solid {colour};'
-                f'font-style:italic">{_esc(ev)}</blockquote>')
-    source = _source_html(_get({"v": title}, "v"), _get({"v": url}, "v"))
-    if source is not None:
-        out += f"<div>{source}</div>"
-    return _inert(out)
 
 
 def build_atlas_map(

@@ -288,16 +288,18 @@ def session_events_frame(new_events, articles: Mapping[str, Any], stored: pd.Dat
     return frame
 
 
-def event_card_html(event: Mapping[str, Any], article=None, context_chars: int = 1500) -> str:
+def event_card_html(event: Mapping[str, Any], article=None, context_chars: int = 1500,
+                    km_column: str = "border_distance_km") -> str:
     """The selected event's card plus its article text with the evidence sentence marked.
 
+    `km_column` holds the distance the card shows (the dashboard's border pair: "pair_km").
     Every piece of article text is HTML-escaped; only our own tags remain.
     """
     import html as _html
 
     from geo.mapping import event_popup_html
 
-    out = event_popup_html(event)
+    out = event_popup_html(event, km_column)
     if article is None:
         return out
     text = article.text

@@ -258,3 +258,11 @@ def test_clusters_carry_a_count_label():
     assert "labels.push({n: c.n" in html and "<img" not in html
     assert _payload_from_html(html)["lbl"] == LABEL_LIMIT
     assert remote_asset_urls(m) == []
+
+
+def test_card_shows_the_distance_to_the_chosen_border():
+    row = _event(border_distance_km=31.46, pair_km=412.0)
+    assert "412.0 km from the border" in event_popup_html(row, km_column="pair_km")
+    assert "31.5 km from the border" in event_popup_html(row)
+    data = atlas_payload(pd.DataFrame([dict(row, event_id=1)]), km_column="pair_km")
+    assert data["lk"] == [412.0]  # the map's card uses the same column
