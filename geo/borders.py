@@ -67,6 +67,7 @@ __all__ = [
     "country_name",
     "distance_to_border_km",
     "distance_to_line_km",
+    "lines_from_geojson",
     "neighbours",
 ]
 
@@ -614,7 +615,8 @@ def _geometries(obj, where: str) -> list[tuple[str, Mapping]]:
     )
 
 
-def _lines_from_geojson(geojson) -> shapely.MultiLineString:
+def lines_from_geojson(geojson) -> shapely.MultiLineString:
+    """Every line of a GeoJSON object or text (polygons give their rings), checked; BorderError if none."""
     if isinstance(geojson, (str, bytes)):
         try:
             geojson = json.loads(geojson)
@@ -655,5 +657,5 @@ def distance_to_line_km(lats, lons, geojson) -> np.ndarray:
     Raises BorderError for malformed GeoJSON or positions outside [-180, 180] x [-90, 90]; the
     prepared index is cached for the 16 most recent distinct lines.
     """
-    index = _line_index_from_wkb(shapely.to_wkb(_lines_from_geojson(geojson)))
+    index = _line_index_from_wkb(shapely.to_wkb(lines_from_geojson(geojson)))
     return _distances(index, lats, lons)

@@ -458,7 +458,9 @@ def build_atlas_map(
             folium.PolyLine(lines, color=RING_COLOUR, weight=1.2, opacity=0.8, dash_array="6 4").add_to(layer)
             layer.add_to(m)
     if line is not None:
-        ref = _border_lines(_first_line(line))
+        from geo.borders import lines_from_geojson
+
+        ref = [[(y, x) for x, y in part.coords] for part in lines_from_geojson(line).geoms]
         if ref:
             layer = folium.FeatureGroup(name="Reference line")
             folium.PolyLine(ref, color=LINE_COLOUR, weight=2.5, opacity=0.9, dash_array="2 6").add_to(layer)
@@ -468,38 +470,6 @@ def build_atlas_map(
         lats, lons = [p[0] for p in fit], [p[1] for p in fit]
         m.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]], max_zoom=_FIT_MAX_ZOOM, padding=(20, 20))
     return m
-
-
-def _first_line(geojson: dict) -> dict:
-    """A MultiLineString geometry of every line in a GeoJSON object (Feature/Collection too)."""
-    lines: list = []
-
-    def walk(obj):
-        if not isinstance(obj, dict):
-            return
-        kind = obj.get("type")
-        if kind == "FeatureCollection":
-            for f in obj.get("features") or []:
-                walk(f)
-        elif kind == "Feature":
-            walk(obj.get("geometry"))
-        elif kind == "GeometryCollection":
-            for g in obj.get("geometries") or []:
-                walk(g)
-        elif kind == "LineString":
-            lines.append(obj.get("coordinates") or [])
-        elif kind == "MultiLineString":
-            lines.extend(obj.get("coordinates") or [])
-        elif kind == "Polygon":
-            lines.extend(obj.get("coordinates") or [])
-        elif kind == "MultiPolygon":
-            for poly in obj.get("coordinates") or []:
-                lines.extend(poly)
-
-    walk(geojson)
-    if not lines:
-        raise ConfigurationError("the GeoJSON has no line (LineString, MultiLineString or polygon ring)")
-    return {"type": "MultiLineString", "coordinates": lines}
 
 
 def border_rings(border: dict, distances_km=(25, 50, 100)) -> list[tuple[float, list[list[tuple[float, float]]]]]:

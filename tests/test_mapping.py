@@ -266,3 +266,10 @@ def test_card_shows_the_distance_to_the_chosen_border():
     assert "31.5 km from the border" in event_popup_html(row)
     data = atlas_payload(pd.DataFrame([dict(row, event_id=1)]), km_column="pair_km")
     assert data["lk"] == [412.0]  # the map's card uses the same column
+
+
+def test_reference_line_accepts_what_the_distance_filter_accepts():
+    polygon = {"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {},
+               "geometry": {"type": "Polygon", "coordinates": [[[30, 49], [31, 49], [31, 50], [30, 49]]]}}]}
+    html = build_atlas_map(pd.DataFrame([_event()]), line=polygon).get_root().render()
+    assert '"Reference line"' in html and "[49.0, 30.0]" in html  # the ring, in lat/lon order
