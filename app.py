@@ -71,21 +71,26 @@ def rings_for(a: str, b: str) -> list:
     return border_rings(border, (25, 50, 100)) if border is not None else []
 
 
+DEFAULT_PAIR_KEY = "-".join(views.DEFAULT_PAIR)  # "UA-RU", as the border selector and URLs write it
+
+
 @st.cache_resource
 def pair_options() -> dict[str, str]:
-    """'UA-RU' -> 'Ukraine – Russia', for Ukraine's and Russia's land borders."""
+    """'UA-RU' -> 'Ukraine – Russia': the land borders of the default pair's two countries,
+    the default pair (the one stored distances are measured to) first."""
+    first, second = views.DEFAULT_PAIR
+    default = DEFAULT_PAIR_KEY
     try:
         from geo.borders import country_name, neighbours
 
-        neighbours("UA")
+        out = {default: f"{country_name(first)} – {country_name(second)}"}
+        for a in (first, second):
+            for b in neighbours(a):
+                key = f"{a}-{b}" if a == first or b != first else default
+                out.setdefault(key, f"{country_name(key[:2])} – {country_name(key[3:])}")
     except Exception:  # border data unavailable: the default pair only (distances as stored)
-        return {"UA-RU": "Ukraine – Russia"}
-    out = {}
-    for a in ("UA", "RU"):
-        for b in neighbours(a):
-            key = "-".join((a, b)) if a == "UA" or b != "UA" else "UA-RU"
-            out.setdefault(key, f"{country_name(key[:2])} – {country_name(key[3:])}")
-    return dict(sorted(out.items(), key=lambda kv: kv[0] != "UA-RU"))
+        return {default: f"{first} – {second}"}
+    return out
 
 
 def build_store(db: Path, articles_dir: str) -> None:
@@ -275,7 +280,7 @@ with st.sidebar:
     st.session_state["countries"] = [c for c in st.session_state.get("countries", []) if c in countries]
     st.multiselect("Country of the place", countries, key="countries", placeholder="All countries")
     if st.session_state.get("pair") not in pairs:
-        st.session_state["pair"] = "UA-RU"
+        st.session_state["pair"] = DEFAULT_PAIR_KEY
     st.selectbox("Border", list(pairs), key="pair", format_func=pairs.get)
     pair = tuple(st.session_state["pair"].split("-"))
     names = pairs[st.session_state["pair"]].split(" – ")

@@ -5,6 +5,9 @@ import dataclasses
 from dataclasses import dataclass, field
 from datetime import date
 
+# The border every stored event's `border_distance_km` is measured to; the dashboard offers others.
+DEFAULT_BORDER = ("UA", "RU")
+
 EVENT_TYPES = (
     "strike",
     "interception",

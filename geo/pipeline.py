@@ -9,11 +9,10 @@ import numpy as np
 
 from .extraction import EXTRACTOR_VERSION, EventExtractor
 from .gazetteer import Gazetteer
-from .model import Article, Event
+from .model import DEFAULT_BORDER, Article, Event
 from .nlp import load_nlp
 from .toponyms import ToponymRecognizer
 
-DEFAULT_BORDER = ("UA", "RU")
 
 
 @functools.lru_cache(maxsize=1)

@@ -16,9 +16,9 @@ from typing import Any, Mapping
 import numpy as np
 import pandas as pd
 
+from geo.model import DEFAULT_BORDER as DEFAULT_PAIR
 from geo.model import EVENT_TYPES
 
-DEFAULT_PAIR = ("UA", "RU")
 #: Distance bands offered by the dashboard, km (0 = any distance).
 DISTANCE_BANDS = (0, 10, 25, 50, 100, 200)
 SIDES = ("any", "a", "b", "other")  # side of the chosen border: country a, country b, elsewhere
