@@ -416,12 +416,7 @@ class EventStore:
         article is a duplicate (see :meth:`add_article`) nothing is written and the stored
         events are left alone; use :meth:`replace_events` to re-extract.
         """
-        events = list(events)
-        with self._transaction(write=True) as conn:
-            if not self._insert_article(conn, article):
-                return False
-            self._write_events(conn, article.id, events, extractor_version)
-            return True
+        return self.add_many([(article, events)], extractor_version) == 1
 
     def add_many(self, items: Iterable[tuple[Article, Iterable[Event]]], extractor_version: str) -> int:
         """Store many new articles with their events in ONE transaction; returns how many were new.
