@@ -156,12 +156,13 @@ def _load_text(path: Path, out: LoadResult) -> None:
     out.articles.append(article_from_dict({**meta, "text": text}, str(path)))
 
 
-def iter_article_files(paths) -> list[Path]:
-    """Expand folders into the article files they contain (sorted, recursive)."""
+def iter_article_files(paths, suffixes=ARTICLE_SUFFIXES) -> list[Path]:
+    """Expand folders into the files with `suffixes` they contain (sorted, recursive; sidecar
+    .meta.json files left out); other paths are kept as given."""
     files = []
     for p in map(Path, paths):
         if p.is_dir():
-            files.extend(sorted(f for f in p.rglob("*") if f.suffix.lower() in ARTICLE_SUFFIXES
+            files.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in suffixes
                                 and not f.name.endswith(".meta.json")))
         else:
             files.append(p)

@@ -24,12 +24,15 @@ INGEST_SUFFIXES = ARTICLE_SUFFIXES + TABLE_SUFFIXES
 
 def ingest_files(paths, store, *, progress: Callable[[int, int], None] | None = None) -> IngestReport:
     """Ingest every supported file under `paths` into `store`."""
-    files = _expand(paths)
+    files = iter_article_files(paths, INGEST_SUFFIXES)
     report = IngestReport(files=len(files))
-    article_files = [f for f in files if f.suffix.lower() in ARTICLE_SUFFIXES or not f.exists()]
-    table_files = [f for f in files if f.suffix.lower() in TABLE_SUFFIXES and f.exists()]
+    article_files, table_files = [], []
     for f in files:
-        if f not in article_files and f not in table_files:
+        if f.suffix.lower() in ARTICLE_SUFFIXES or not f.exists():  # load_articles reports a missing file
+            article_files.append(f)
+        elif f.suffix.lower() in TABLE_SUFFIXES:
+            table_files.append(f)
+        else:
             report.failures.append(f"{f}: unsupported file type {f.suffix!r} (expected one of {', '.join(INGEST_SUFFIXES)})")
 
     loaded = load_articles(article_files)
@@ -43,17 +46,6 @@ def ingest_files(paths, store, *, progress: Callable[[int, int], None] | None = 
     for f in table_files:
         _ingest_table(f, store, report)
     return report
-
-
-def _expand(paths) -> list[Path]:
-    out = []
-    for p in map(Path, paths):
-        if p.is_dir():
-            out.extend(sorted(q for q in p.rglob("*") if q.is_file() and q.suffix.lower() in INGEST_SUFFIXES
-                              and not q.name.endswith(".meta.json")))
-        else:
-            out.extend(iter_article_files([p]))
-    return out
 
 
 def _ingest_table(path: Path, store, report: IngestReport) -> None:
