@@ -19,6 +19,8 @@ import hmac
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from .settings import is_on
+
 
 @dataclass(frozen=True)
 class AccessPolicy:
@@ -56,6 +58,6 @@ def policy_from_secrets(secrets: Mapping | None) -> AccessPolicy:
 def is_local_server(server_address: str | None, local_editing: str | None = None) -> bool:
     """Whether only this machine can reach the app: the server is bound to a loopback address,
     or the operator opted in with EVENT_ATLAS_LOCAL_EDITING=1."""
-    if (local_editing or "").strip().lower() in ("1", "true", "yes", "on"):
+    if is_on(local_editing):
         return True
     return (server_address or "").strip().lower() in ("127.0.0.1", "localhost", "::1", "[::1]")

@@ -98,7 +98,7 @@ def make_layered_geocoder(gazetteer: Gazetteer | None = None, *, cache_path: str
     silently sending requests Nominatim would block.
     """
     online = None
-    if settings.get("online").strip().lower() in ("1", "true", "yes", "on"):
+    if settings.is_on(settings.get("online")):
         from .online import GeocodeCache, OnlineGeocoder, make_online_geocoder
 
         # The cache lives in the event store, so what to retry travels with the store.

@@ -56,6 +56,11 @@ def get(name: str) -> str:
     return os.environ.get(s.env) or s.default
 
 
+def is_on(value: str | None) -> bool:
+    """Whether a flag setting's text means yes ("1", "true", "yes", "on", any case)."""
+    return (value or "").strip().lower() in ("1", "true", "yes", "on")
+
+
 def db_path(override: str | os.PathLike | None = None) -> Path:
     """Store path: explicit override (--db), else EVENT_ATLAS_DB, else data/events.db."""
     return Path(override) if override else Path(get("db"))
