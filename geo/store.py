@@ -469,10 +469,8 @@ class EventStore:
 
         # Column-wise decoding: at 100k events a per-row loop dominated the dashboard's first render.
         for name in _JSON_FIELDS:
-            default = "[]" if name == "actors" else "{}"
-            empty = [] if name == "actors" else {}
-            df[name] = [(list(empty) if isinstance(empty, list) else dict(empty)) if v in (None, default)
-                        else json.loads(v) for v in df[name]]
+            default, empty = ("[]", list) if name == "actors" else ("{}", dict)
+            df[name] = [empty() if v in (None, default) else json.loads(v) for v in df[name]]
         df["verified"] = df["verified"].map(lambda v: None if v is None or v != v else bool(v))
         df["notes"] = None
         df["corrected_fields"] = ""
@@ -483,7 +481,8 @@ class EventStore:
         for c in corrections:
             overrides.setdefault(c["event_key"], {})[c["field"]] = json.loads(c["value_json"])
         if overrides:
-            df = df.astype(object)
+            fields = {f for fixes in overrides.values() for f in fixes} | {"corrected_fields"}
+            df = df.astype({f: object for f in fields})  # a corrected value may not fit the column's dtype
             positions = {k: i for i, k in enumerate(df["event_key"])}
             for key, fixes in overrides.items():
                 i = positions.get(key)
