@@ -328,7 +328,7 @@ class ToponymRecognizer:
         """A small place's name glued to other capitalised words is part of a longer name the
         gazetteer does not know (a club, a company, a person spaCy missed), not that place.
         Dates, titles and cue words next to it do not count ("Kupiansk Tuesday", "In Robotyne")."""
-        if _big(cands) or any(c.population >= _FAMOUS_PLACE for c in cands):
+        if _big(cands):
             return False
         if span[0].ent_type_ in ("ORG", "FAC", "GPE", "LOC", "EVENT"):
             return False  # an organisation or site named after the place ("Owensboro Public Schools")
@@ -423,7 +423,8 @@ class ToponymRecognizer:
                     a.is_region_phrase = True
 
 
-_STREET_WORDS = {"street", "st", "avenue", "ave", "road", "rd", "boulevard", "blvd", "lane", "drive", "parade"}
+_STREET_NAMES = {"street", "avenue", "road", "boulevard", "lane", "drive", "parade"}
+_STREET_WORDS = _STREET_NAMES | {"st", "ave", "rd", "blvd"}
 _ORDINAL = re.compile(r"^\d+(?:st|nd|rd|th)$")
 # ...unless the name is a body's: "Maryland State Police", "Central Bank of Malta".
 _BODY_WORDS = {"police", "bank", "federation", "service", "services", "ministry", "department", "agency"}
@@ -435,13 +436,11 @@ _NAME_END = {"'s", "’s", ","}
 _SITE_WORDS = {
     "university", "college", "institute", "academy", "school", "hospital", "cathedral", "church",
     "chapel", "basilica", "mosque", "temple", "castle", "palace", "centre", "center", "airport",
-    "station", "stadium", "arena", "park", "gardens", "garden", "street", "avenue", "road", "parade",
-    "square", "bridge", "river", "lake", "island", "islands", "harbor", "harbour", "delta", "bay",
+    "station", "stadium", "arena", "park", "gardens", "garden", "square", "bridge", "river", "lake", "island", "islands", "harbor", "harbour", "delta", "bay",
     "township", "library", "court", "courthouse", "hall", "cup", "turf", "racecourse", "village",
     "beach", "mountains", "valley", "embassy", "consulate", "state", "city", "municipal", "quarter",
-    "boulevard", "lane", "drive",
     "west", "east", "north", "south", "western", "eastern", "northern", "southern", "central",
-}
+} | _STREET_NAMES
 
 
 def whole_names(doc, toponyms: list[Toponym]) -> list[Toponym]:
@@ -551,7 +550,7 @@ def _acronyms(name: str) -> set[str]:
     return forms
 
 
-def context_acronyms(doc, toponyms: list[Toponym], gazetteer: Gazetteer | None = None) -> list[Toponym]:
+def context_acronyms(doc, toponyms: list[Toponym], gazetteer: Gazetteer) -> list[Toponym]:
     """Add acronyms of countries and divisions the article names ("SA" after "South Africa",
     "T&T" after "Trinidad and Tobago") and ISO codes of divisions it has places in ("BC", "B.C."
     in a story about Nelson and Castlegar); an acronym two of its places share is left out."""
@@ -567,7 +566,7 @@ def context_acronyms(doc, toponyms: list[Toponym], gazetteer: Gazetteer | None =
         if p.feature in ("country", "region"):
             for form in _acronyms(p.name):
                 add(form, p)
-        iso = gazetteer.admin1_iso_code(p.country_code, p.admin1_code) if gazetteer and p.admin1_code else None
+        iso = gazetteer.admin1_iso_code(p.country_code, p.admin1_code) if p.admin1_code else None
         if iso and len(iso) == 2 and iso.isalpha():
             region = gazetteer.region_of(p.country_code, p.admin1_code)
             if region is not None:
