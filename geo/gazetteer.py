@@ -21,7 +21,6 @@ from .names import normalize_name
 
 __all__ = ["Gazetteer", "OfflineGeocoder", "Place", "build_index", "normalize_name", "INDEX_VERSION"]
 
-DEFAULT_INDEX = settings.REPO_ROOT / "data" / "cache" / "gazetteer.sqlite"
 # Features that are not settlements: areas larger than a country, seas, and famous landmarks
 # ("the Kremlin", "the Crimean Bridge"); a bare mention means them (prior like a country's).
 AREA_FEATURES = ("continent", "area", "water", "landmark")

@@ -29,8 +29,8 @@ from pathlib import Path
 
 from .errors import GazetteerError
 from .names import is_latin, normalize_name, region_keys
+from .settings import REPO_ROOT
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
 SUPPLEMENT_CSV = REPO_ROOT / "data" / "gazetteer_supplement.csv"
 COUNTRIES_CSV = REPO_ROOT / "data" / "countries.csv"
 ALIASES_CSV = REPO_ROOT / "data" / "place_aliases.csv"

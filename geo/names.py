@@ -4,12 +4,13 @@ from __future__ import annotations
 import re
 import unicodedata
 
-# Words that name the kind of a first-level division; stripped to get its core name.
+# Words that name the kind of a first-level division; stripped to get its core name. Compared
+# with normalised names, which have no apostrophes ("Kharkivs'ka oblast'" -> "kharkivska oblast").
 _REGION_WORDS = (
-    "oblast", "oblast'", "oblast’", "kray", "krai", "region", "territory", "province",
+    "oblast", "kray", "krai", "region", "territory", "province",
     "republic", "respublika", "autonomous", "avtonomna", "okrug", "city", "of", "the",
 )
-_ADJ_SUFFIXES = ("skaya", "skiy", "ska", "s'ka", "s’ka", "ckaya", "kaya", "skyi")
+_ADJ_SUFFIXES = ("skaya", "skiy", "ska", "ckaya", "kaya", "skyi")
 
 
 def normalize_name(name: str) -> str:
