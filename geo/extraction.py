@@ -14,6 +14,7 @@ from datetime import date
 
 from .dates import RELATIVE_KINDS, find_dates
 from .geodesy import great_circle_km
+from .grouping import SAME_OCCURRENCE_DAYS, SAME_OCCURRENCE_KM
 from .model import Article, Event
 from .toponyms import Toponym, ToponymRecognizer
 
@@ -455,9 +456,9 @@ def _same_occurrence(a: Event, b: Event) -> bool:
         return False
     if a.evidence_start == b.evidence_start and a.place != b.place:
         return False  # "struck Sloviansk and Kramatorsk": two named places, two events
-    if a.date and b.date and abs((date.fromisoformat(a.date) - date.fromisoformat(b.date)).days) > 1:
+    if a.date and b.date and abs((date.fromisoformat(a.date) - date.fromisoformat(b.date)).days) > SAME_OCCURRENCE_DAYS:
         return False
-    if great_circle_km(a.lat, a.lon, b.lat, b.lon) <= 25:
+    if great_circle_km(a.lat, a.lon, b.lat, b.lon) <= SAME_OCCURRENCE_KM:
         return True
     # A region mention and a place inside that region: one occurrence told twice.
     coarse, fine = (a, b) if PRECISION_RANK[a.precision] > PRECISION_RANK[b.precision] else (b, a)

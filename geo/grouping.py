@@ -14,7 +14,14 @@ import numpy as np
 
 from .geodesy import great_circle_km
 
-def group_ids(event_types, lats, lons, dates, *, km: float = 25.0, days: int = 1) -> np.ndarray:
+# Mentions of one type this close in space and time are one occurrence (also within one
+# article: extraction.merge_mentions).
+SAME_OCCURRENCE_KM = 25.0
+SAME_OCCURRENCE_DAYS = 1
+
+
+def group_ids(event_types, lats, lons, dates, *, km: float = SAME_OCCURRENCE_KM,
+              days: int = SAME_OCCURRENCE_DAYS) -> np.ndarray:
     """Group number per event: events of one type within `km` and `days` (transitively) share it.
 
     Events without coordinates or date form groups of their own.
