@@ -126,7 +126,7 @@ class EventExtractor:
     def extract(self, article: Article, doc) -> list[Event]:
         """Events of one article from its spaCy doc."""
         toponyms = self.recognizer.resolve(doc, self.recognizer.recognize(doc))
-        doc.user_data["toponym_ends"] = {t.token_end - 1 for t in toponyms if t.place is not None}
+        ends = {t.token_end - 1 for t in toponyms if t.place is not None}  # last tokens of toponyms
         events: list[Event] = []
         recent: list[Toponym] = []
         last_date: str | None = None
@@ -141,12 +141,12 @@ class EventExtractor:
             qty = quantities(sent.text)
             sent_events = []
             triggers = self._triggers(sent)
-            linked = [(trig, etype, sub, self._places_for(trig, sent, sent_tops, etype)) for trig, etype, sub in triggers]
+            linked = [(trig, etype, sub, self._places_for(trig, sent, sent_tops, etype, ends)) for trig, etype, sub in triggers]
             any_linked = any(places for *_, places in linked)
             for trig, etype, sub, places in linked:
                 if not places and not any_linked and etype != "diplomacy":
                     # The parse did not link the trigger to a place: any event place of the sentence.
-                    places = self._places_for(None, sent, sent_tops, etype)
+                    places = self._places_for(None, sent, sent_tops, etype, ends)
                 if not places:
                     places = self._anaphora(sent, recent)
                 trig_date = ev_date
@@ -259,7 +259,7 @@ class EventExtractor:
         return False
 
     # -- places ------------------------------------------------------------------------------
-    def _places_for(self, trig, sent, sent_tops, etype) -> list[Toponym]:
+    def _places_for(self, trig, sent, sent_tops, etype, ends: set[int]) -> list[Toponym]:
         if trig is None:
             subtree = set(range(sent.start, sent.end))
         else:
@@ -270,14 +270,16 @@ class EventExtractor:
             head = sent.doc[top.token_end - 1]
             if head.i not in subtree and sent.doc[top.token_start].i not in subtree:
                 continue
-            if self._excluded(top, sent.doc, etype):
+            if self._excluded(top, sent.doc, etype, ends):
                 continue
             places.append(top)
         specific = [p for p in places if p.place.feature != "country"]
         return specific or places
 
     @staticmethod
-    def _excluded(top: Toponym, doc, etype: str) -> bool:
+    def _excluded(top: Toponym, doc, etype: str, ends: set[int]) -> bool:
+        """Whether a toponym only qualifies or locates something else; `ends` holds the last
+        token of every toponym of the doc."""
         last = doc[top.token_end - 1]
         nxt = doc[top.token_end] if top.token_end < len(doc) else None
         prev = doc[top.token_start - 1] if top.token_start > 0 else None
@@ -295,7 +297,7 @@ class EventExtractor:
         if nxt is not None and nxt.lower_ in ("river", "sea", "lake", "reservoir", "mountains", "canal"):
             return True  # "across the Dnipro river": a river, not the city of the same name
         if prev is not None and prev.lower_ in ("near", "outside") and prev2 is not None and prev2.ent_type_ in ("GPE", "LOC", "FAC", "") \
-                and _ends_toponym(doc, top.token_start - 2):
+                and top.token_start - 2 in ends:
             return True  # "Krasnohorivka near Donetsk": Donetsk only locates the other place
         head = last.head
         if last.dep_ == "dobj" and head.lemma_.lower() not in TRIGGERS:
@@ -438,11 +440,6 @@ class EventExtractor:
                 seen.add(key)
                 out.append(e)
         return out
-
-
-def _ends_toponym(doc, i: int) -> bool:
-    """Whether token i is the last token of a recognised toponym (set by EventExtractor.extract)."""
-    return i >= 0 and i in doc.user_data.get("toponym_ends", ())
 
 
 def _span_text(tok) -> str:
