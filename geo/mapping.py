@@ -28,6 +28,7 @@ from typing import Any, Mapping
 from urllib.parse import urlsplit
 
 import folium
+import folium.plugins
 import numpy as np
 import pandas as pd
 from branca.element import MacroElement
@@ -508,7 +509,7 @@ class _AtlasLayer(MacroElement):
     The template avoids double braces: branca renders the output as Jinja once more.
     """
 
-    default_js = [("leaflet-heat.js", "https://cdn.jsdelivr.net/gh/python-visualization/folium@main/folium/templates/leaflet_heat.min.js")]
+    default_js = folium.plugins.HeatMap.default_js  # the heat layer is Leaflet.heat, as folium ships it
 
     _template = Template(
         """{% macro header(this, kwargs) %}
