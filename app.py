@@ -461,7 +461,7 @@ with card_col:
                 article = store.article(str(ev["article_id"]))
         st.markdown(f"**{html.escape(type_label(ev['event_type']))}** · event #{int(ev['event_id'])}")
         st.html(views.event_card_html(ev, article, km_column="pair_km"))
-        if (isinstance(ev.get("event_key"), str) and not ev["event_key"].startswith("session:")
+        if (isinstance(ev.get("event_key"), str) and not views.is_session_event(ev["event_id"])
                 and not pd.isna(ev["lat"]) and can_edit(editing_policy())):
             correction_form(db, ev)
 

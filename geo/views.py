@@ -267,6 +267,11 @@ def highlight_spans(text: str, start: int | None, end: int | None) -> tuple[str,
 SESSION_ID_BASE = 10**12  # ids of events kept in a visitor's session (never in the store)
 
 
+def is_session_event(event_id) -> bool:
+    """Whether an event lives only in a visitor's session (it cannot be corrected in the store)."""
+    return int(event_id) >= SESSION_ID_BASE
+
+
 def session_events_frame(new_events, articles: Mapping[str, Any], stored: pd.DataFrame,
                          previous: pd.DataFrame | None) -> pd.DataFrame:
     """Events extracted in a visitor's session as a frame shaped like the store's (prepared),
