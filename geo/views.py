@@ -210,8 +210,9 @@ def filter_events(df: pd.DataFrame, state: ViewState, *, ignore_dates: bool = Fa
 
 def facets(df: pd.DataFrame) -> dict[str, list]:
     """Choices for the filter widgets: event types, countries, top 50 claimants."""
+    present = set(df["event_type"].unique())
     return {
-        "types": [t for t in EVENT_TYPES if t in set(df["event_type"].unique())],
+        "types": [t for t in EVENT_TYPES if t in present],
         "countries": sorted(str(c) for c in df["country_code"].dropna().unique()),
         "claims": [str(c) for c in df["claimed_by"].dropna().value_counts().index[:50]],
     }
