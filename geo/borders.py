@@ -68,6 +68,7 @@ __all__ = [
     "distance_to_border_km",
     "distance_to_line_km",
     "lines_from_geojson",
+    "natural_earth_zip",
     "neighbours",
 ]
 
@@ -105,7 +106,8 @@ _short = _repr.repr
 # --------------------------------------------------------------------------- source data
 
 
-def _zip_path() -> Path:
+def natural_earth_zip() -> Path:
+    """The Natural Earth 10m admin-0 shapefile (zip) the border and base-map data come from."""
     try:
         path = Path(str(importlib.resources.files(_NE_PACKAGE) / _NE_ZIP))
     except ModuleNotFoundError as exc:
@@ -121,7 +123,7 @@ def _countries() -> tuple[np.ndarray, np.ndarray, dict[str, str]]:
     parts: list = []
     owners: list[str] = []
     names: dict[str, str] = {}
-    with shapefile.Reader(str(_zip_path()), encoding="utf-8") as reader:
+    with shapefile.Reader(str(natural_earth_zip()), encoding="utf-8") as reader:
         for rec in reader.iterShapeRecords(fields=["ISO_A2_EH", "NAME_EN", "NAME", "HOMEPART"]):
             code = rec.record["ISO_A2_EH"]
             if not code or code == "-99":  # sovereign base areas, Bir Tawil, disputed reefs
@@ -233,7 +235,7 @@ def _atlas(names: dict[str, str], borders: dict[tuple[str, str], bytes]) -> _Atl
 
 @functools.cache
 def _load_atlas() -> _Atlas:
-    path = _cache_file(_zip_path())
+    path = _cache_file(natural_earth_zip())
     atlas = _read_cache(path)
     if atlas is None:
         derived = _derive_borders()

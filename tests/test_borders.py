@@ -274,7 +274,7 @@ def test_cache_file_is_written_and_reused(tmp_path, monkeypatch):
     try:
         first = borders._load_atlas()
         files = list(tmp_path.glob("borders-v*.json"))
-        assert len(files) == 1 and files[0] == borders._cache_file(borders._zip_path())
+        assert len(files) == 1 and files[0] == borders._cache_file(borders.natural_earth_zip())
 
         def refuse():
             raise AssertionError("re-derived although the cache exists")
@@ -289,7 +289,7 @@ def test_cache_file_is_written_and_reused(tmp_path, monkeypatch):
 
 def test_corrupt_cache_is_rebuilt(tmp_path, monkeypatch):
     monkeypatch.setattr(borders, "CACHE_DIR", tmp_path)
-    path = borders._cache_file(borders._zip_path())
+    path = borders._cache_file(borders.natural_earth_zip())
     path.write_text("{not json", encoding="utf-8")
     (tmp_path / "borders-v1-1-1.json").write_text("{}", encoding="utf-8")  # an older wheel's cache
     borders._load_atlas.cache_clear()
