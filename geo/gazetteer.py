@@ -141,6 +141,16 @@ class Gazetteer:
         ).fetchone()
         return self._place(r) if r else None
 
+    def largest_cities(self, country_code: str, bbox: tuple[float, float, float, float], limit: int) -> list[Place]:
+        """The `limit` most populous cities of a country inside (lat_min, lat_max, lon_min, lon_max)."""
+        la0, la1, lo0, lo1 = bbox
+        rows = self._con.execute(
+            "SELECT * FROM places WHERE feature='city' AND country_code=? AND lat BETWEEN ? AND ?"
+            " AND lon BETWEEN ? AND ? ORDER BY population DESC LIMIT ?",
+            (country_code, la0, la1, lo0, lo1, limit),
+        ).fetchall()
+        return [self._place(r) for r in rows]
+
     def _place(self, r) -> Place:
         return Place(*r, admin1_name=self.admin1_name(r[4], r[5]))
 

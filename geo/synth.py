@@ -7,14 +7,13 @@ real-world proportions, and every event has an evidence sentence inside a synthe
 """
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 import numpy as np
 
-from geo.model import Article, Event
+from geo.model import DEFAULT_BORDER, EVENT_TYPES, Article, Event
 from geo.store import SYNTH_TAG
 
 SYNTH_VERSION = f"{SYNTH_TAG}1"
@@ -25,7 +24,7 @@ BATCH_ARTICLES = 2000
 
 # Western Russia: the oblasts along the Ukrainian border and the next ring behind them.
 _BBOX = {"UA": (44.0, 52.5, 22.0, 40.3), "RU": (44.0, 56.5, 30.0, 46.0)}
-_TYPES = ("strike", "interception", "explosion", "ground_fighting", "territorial_change", "diplomacy")
+_TYPES = EVENT_TYPES  # _TYPE_P is in this order
 _TYPE_P = (0.36, 0.22, 0.14, 0.18, 0.05, 0.05)
 _SUB = {
     "strike": ("missile", "drone", "artillery", "glide bomb"),
@@ -61,19 +60,8 @@ class SynthPlace:
 
 def sample_places(gazetteer, limit: int = 4000) -> list[SynthPlace]:
     """The `limit` most populous gazetteer cities in the Ukraine / western Russia boxes."""
-    con = sqlite3.connect(f"file:{gazetteer.path}?mode=ro", uri=True)
-    try:
-        rows = []
-        for cc, (la0, la1, lo0, lo1) in _BBOX.items():
-            rows += con.execute(
-                "SELECT name, lat, lon, country_code, admin1_code, population FROM places"
-                " WHERE feature='city' AND country_code=? AND lat BETWEEN ? AND ? AND lon BETWEEN ? AND ?"
-                " ORDER BY population DESC LIMIT ?",
-                (cc, la0, la1, lo0, lo1, limit // 2),
-            ).fetchall()
-    finally:
-        con.close()
-    return [SynthPlace(n, la, lo, cc, gazetteer.admin1_name(cc, a1)) for n, la, lo, cc, a1, _ in rows]
+    return [SynthPlace(p.name, p.lat, p.lon, p.country_code, p.admin1_name)
+            for cc, bbox in _BBOX.items() for p in gazetteer.largest_cities(cc, bbox, limit // 2)]
 
 
 def _place_weights(n: int, rng: np.random.Generator) -> np.ndarray:
@@ -140,10 +128,10 @@ def generate(n: int, places: list[SynthPlace], seed: int = 0,
 
 
 def border_distances(lats, lons):
-    """Distances to the UA-RU border and the country of each point (geo.borders)."""
+    """Distances to the default border pair (as stored events have) and the country of each point."""
     from geo import borders
 
-    return borders.distance_to_border_km(lats, lons, "UA", "RU"), borders.country_at(lats, lons)
+    return borders.distance_to_border_km(lats, lons, *DEFAULT_BORDER), borders.country_at(lats, lons)
 
 
 def write_synthetic(store, n: int, seed: int = 0, *, gazetteer=None, distances=border_distances,
