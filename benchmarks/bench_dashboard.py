@@ -23,7 +23,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 PY = sys.executable
 sys.path.insert(0, str(REPO))
-from tests.streamlit_app import BROKEN_IMAGES, COUNT_MARKERS, launch_chromium, running_app  # noqa: E402
+from tests.streamlit_app import BROKEN_IMAGES, launch_chromium, running_app, wait_markers  # noqa: E402
 
 SERVER_PROBE = r"""
 import json, os, sys, time
@@ -66,16 +66,6 @@ def server_figures(db: Path) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def _count(page):
-    best = -1
-    for frame in page.frames:
-        try:
-            best = max(best, frame.evaluate(COUNT_MARKERS))
-        except Exception:
-            continue
-    return best
-
-
 def browser_figures(db: Path) -> dict:
     from playwright.sync_api import sync_playwright
 
@@ -87,12 +77,12 @@ def browser_figures(db: Path) -> dict:
                 # the figure below is a visitor's page open on a running deployment.
                 page = browser.new_page(viewport={"width": 1400, "height": 1000})
                 page.goto(url, wait_until="domcontentloaded")
-                _wait(page, lambda n: n > 0, 300)
+                wait_markers(page, lambda n: n > 0, 300)
                 page.close()
                 page = browser.new_page(viewport={"width": 1400, "height": 1000})
                 t = time.perf_counter()
                 page.goto(url, wait_until="domcontentloaded")
-                before = _wait(page, lambda n: n > 0, 120)
+                before, _ = wait_markers(page, lambda n: n > 0, 120)
                 drawn = time.perf_counter() - t
                 broken = []
                 for frame in page.frames:
@@ -104,21 +94,11 @@ def browser_figures(db: Path) -> dict:
                 slider.focus()
                 t = time.perf_counter()
                 slider.press("End")
-                after = _wait(page, lambda n: 0 <= n < before, 60)
+                after, _ = wait_markers(page, lambda n: 0 <= n < before, 60)
                 step = time.perf_counter() - t
             finally:
                 browser.close()
     return {"drawn": drawn, "step": step, "markers_before": before, "markers_after": after, "broken": broken}
-
-
-def _wait(page, ok, timeout: float) -> int:
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        n = _count(page)
-        if n >= 0 and ok(n):
-            return n
-        time.sleep(0.1)
-    raise RuntimeError("map not drawn in time")
 
 
 def main() -> None:

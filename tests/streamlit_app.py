@@ -74,3 +74,27 @@ def running_app(db, *, log=subprocess.DEVNULL, timeout: float = 120):
 def launch_chromium(playwright):
     """Debian's chromium, headless, through Playwright (its own browser download cannot work here)."""
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+
+def marker_count(page) -> tuple[int, object]:
+    """Events drawn on the page's map (-1 while there is no map) and the frame holding it."""
+    best, where = -1, None
+    for frame in page.frames:
+        try:
+            n = frame.evaluate(COUNT_MARKERS)
+        except Exception:  # frames come and go while Streamlit reruns
+            continue
+        if n > best:
+            best, where = n, frame
+    return best, where
+
+
+def wait_markers(page, ok, timeout: float, poll: float = 0.1) -> tuple[int, object]:
+    """Poll until `ok(count)` holds for the drawn map; (count, frame), or AssertionError."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        n, frame = marker_count(page)
+        if n >= 0 and ok(n):
+            return n, frame
+        time.sleep(poll)
+    raise AssertionError(f"no map with the expected markers within {timeout} s")

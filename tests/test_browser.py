@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.streamlit_app import BROKEN_IMAGES, CHROMIUM, COUNT_MARKERS, launch_chromium, running_app
+from tests.streamlit_app import BROKEN_IMAGES, CHROMIUM, COUNT_MARKERS, launch_chromium, running_app, wait_markers
 
 pytestmark = pytest.mark.browser
 
@@ -29,25 +29,8 @@ def server(tmp_path_factory):
         print(log.read()[-3000:])
 
 
-def _marker_count(page) -> tuple[int, object]:
-    for frame in page.frames:
-        try:
-            n = frame.evaluate(COUNT_MARKERS)
-        except Exception:  # frames come and go while Streamlit reruns
-            continue
-        if n > 0:
-            return n, frame
-    return -1, None
-
-
 def _wait_markers(page, timeout: float, below: int | None = None):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        n, frame = _marker_count(page)
-        if n > 0 and (below is None or n < below):
-            return n, frame
-        time.sleep(0.5)
-    raise AssertionError(f"no map with {'fewer than ' + str(below) if below else 'any'} markers within {timeout} s")
+    return wait_markers(page, (lambda n: n > 0) if below is None else (lambda n: 0 < n < below), timeout, poll=0.5)
 
 
 @pytest.fixture(scope="module")
