@@ -87,12 +87,8 @@ def read_text_file(path: Path, warnings: list[str] | None = None) -> str:
         return raw.decode("utf-8", errors="replace")
 
 
-def _read_text(path: Path, out: "LoadResult | None" = None) -> str:
-    return read_text_file(path, out.warnings if out is not None else None)
-
-
 def _load_jsonl(path: Path, out: LoadResult) -> None:
-    for lineno, line in enumerate(_read_text(path, out).splitlines(), start=1):
+    for lineno, line in enumerate(read_text_file(path, out.warnings).splitlines(), start=1):
         if not line.strip():
             continue
         where = f"{path}:{lineno}"
@@ -106,7 +102,7 @@ def _load_jsonl(path: Path, out: LoadResult) -> None:
 
 def _load_json(path: Path, out: LoadResult) -> None:
     try:
-        data = json.loads(_read_text(path, out))
+        data = json.loads(read_text_file(path, out.warnings))
     except json.JSONDecodeError as exc:
         raise ArticleError(f"{path}: malformed JSON at line {exc.lineno} ({exc.msg})") from exc
     items = data if isinstance(data, list) else [data]
@@ -120,23 +116,18 @@ def _load_json(path: Path, out: LoadResult) -> None:
 def _load_html(path: Path, out: LoadResult) -> None:
     import trafilatura
 
-    html = _read_text(path, out)
+    html = read_text_file(path, out.warnings)
     # Main text only: scripts, styles, navigation and comments never reach the article text.
     text = trafilatura.extract(html, include_comments=False, include_tables=False, favor_recall=True)
     if not text or not text.strip():
         raise ArticleError(f"{path}: no article text found in the HTML")
     meta = trafilatura.extract_metadata(html)
-    m = re.search(r"(\d{4}-\d{2}-\d{2})", path.name)
-    published = (meta.date if meta and meta.date else None) or (m.group(1) if m else None)
-    out.articles.append(article_from_dict({
-        "id": path.stem, "text": text, "published": published,
-        "title": meta.title if meta and meta.title else text.strip().splitlines()[0][:200],
-        "url": meta.url if meta and meta.url else None, "source": meta.sitename if meta else None,
-    }, str(path)))
+    found = {"published": meta.date, "title": meta.title, "url": meta.url, "source": meta.sitename} if meta else {}
+    _add_article(path, text, {k: v for k, v in found.items() if v}, out)
 
 
 def _load_text(path: Path, out: LoadResult) -> None:
-    text = _read_text(path, out)
+    text = read_text_file(path, out.warnings)
     if not text.strip():
         raise ArticleError(f"{path}: empty file")
     meta_path = path.with_name(path.stem + ".meta.json")
@@ -148,11 +139,16 @@ def _load_text(path: Path, out: LoadResult) -> None:
             raise ArticleError(f"{meta_path}: unreadable metadata ({exc})") from exc
         if not isinstance(meta, dict):
             raise ArticleError(f"{meta_path}: metadata must be a JSON object, got {type(meta).__name__}")
+    _add_article(path, text, meta, out)
+
+
+def _add_article(path: Path, text: str, meta: dict, out: LoadResult) -> None:
+    """One article from a file: what `meta` lacks comes from the file itself (id from its name,
+    date from a YYYY-MM-DD in the name, title from the first line)."""
     if "published" not in meta:
         m = re.search(r"(\d{4}-\d{2}-\d{2})", path.name)
-        meta["published"] = m.group(1) if m else None
-    meta.setdefault("id", path.stem)
-    meta.setdefault("title", text.strip().splitlines()[0][:200])
+        meta = {**meta, "published": m.group(1) if m else None}
+    meta = {"id": path.stem, "title": text.strip().splitlines()[0][:200], **meta}
     out.articles.append(article_from_dict({**meta, "text": text}, str(path)))
 
 
