@@ -21,14 +21,14 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo import settings
-from geo import views
-from geo.articles import load_articles
-from geo.assets import install_static_assets, localize_map
-from geo.export import to_csv, to_geojson, to_kml
-from geo.mapping import TYPE_COLOURS, atlas_payload, border_rings, build_atlas_map, type_label
+from geo.dashboard import views
+from geo.formats.articles import load_articles
+from geo.dashboard.map.assets import install_static_assets, localize_map
+from geo.formats.export import to_csv, to_geojson, to_kml
+from geo.dashboard.map.mapping import TYPE_COLOURS, atlas_payload, border_rings, build_atlas_map, type_label
 from geo.model import EVENT_TYPES
-from geo.store import EventStore
-from geo.views import DISTANCE_BANDS, ViewState
+from geo.store.store import EventStore
+from geo.dashboard.views import DISTANCE_BANDS, ViewState
 
 APP_DIR = Path(__file__).resolve().parent
 TABLE_LIMIT = 1000  # rows sent to the table (downloads have every filtered event)
@@ -48,7 +48,7 @@ def static_assets(static_dir: str) -> str:
 @st.cache_resource
 def border_geometry(a: str, b: str) -> dict | None:
     try:
-        from geo.borders import border_geojson
+        from geo.geometry.borders import border_geojson
 
         return border_geojson(a, b)
     except Exception:  # the map still shows the events without the line
@@ -58,7 +58,7 @@ def border_geometry(a: str, b: str) -> dict | None:
 @st.cache_resource
 def offline_land() -> dict | None:
     try:
-        from geo.basemap import cached_land_geojson
+        from geo.geometry.basemap import cached_land_geojson
 
         return cached_land_geojson()
     except Exception:  # the base layer is a fallback: never fail the page for it
@@ -81,7 +81,7 @@ def pair_options() -> dict[str, str]:
     first, second = views.DEFAULT_PAIR
     default = DEFAULT_PAIR_KEY
     try:
-        from geo.borders import country_name, neighbours
+        from geo.geometry.borders import country_name, neighbours
 
         out = {default: f"{country_name(first)} – {country_name(second)}"}
         for a in (first, second):
@@ -135,7 +135,7 @@ def pair_frame(db: str, version: float, pair: tuple[str, str], n_session: str,
 
 @st.cache_data(max_entries=4, show_spinner=False)
 def line_distances(db: str, version: float, line_json: str, n_session: str, _events: pd.DataFrame) -> pd.Series:
-    from geo.borders import distance_to_line_km
+    from geo.geometry.borders import distance_to_line_km
 
     km = distance_to_line_km(_events["lat"].to_numpy(dtype=float), _events["lon"].to_numpy(dtype=float),
                              json.loads(line_json))
@@ -161,7 +161,7 @@ def store_version(db: Path) -> float:
 
 
 def editing_policy():
-    from geo.access import policy_from_secrets
+    from geo.dashboard.access import policy_from_secrets
 
     return policy_from_secrets(st.secrets)
 
@@ -171,7 +171,7 @@ def can_edit(policy) -> bool:
     from st.secrets; with no secrets only a local run (a laptop) edits, so a deployment
     without secrets is read-only and uploads stay in the visitor's session."""
     if policy.mode == "local":
-        from geo.access import is_local_server
+        from geo.dashboard.access import is_local_server
 
         return policy.can_edit(local_server=is_local_server(st.get_option("server.address"),
                                                             settings.get("local_editing")))

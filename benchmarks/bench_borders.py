@@ -23,7 +23,7 @@ import shapely
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from geo import borders  # noqa: E402
+from geo.geometry import borders  # noqa: E402
 
 GEOD = pyproj.Geod(ellps="WGS84")
 KNOWN = {  # name: (lat, lon, km stated in the task brief)

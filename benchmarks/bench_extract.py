@@ -17,8 +17,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from geo.articles import load_articles  # noqa: E402
-from geo.nlp import load_nlp  # noqa: E402
+from geo.formats.articles import load_articles  # noqa: E402
+from geo.nlp.spacy_model import load_nlp  # noqa: E402
 from geo.pipeline import default_extractor, extract_events  # noqa: E402
 
 

@@ -24,9 +24,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from geo.gazetteer import Gazetteer, build_index  # noqa: E402
-from geo.nlp import load_nlp  # noqa: E402
-from geo.toponyms import ToponymRecognizer  # noqa: E402
+from geo.places.gazetteer import Gazetteer, build_index  # noqa: E402
+from geo.nlp.spacy_model import load_nlp  # noqa: E402
+from geo.nlp.toponyms import ToponymRecognizer  # noqa: E402
 
 _REC: ToponymRecognizer | None = None
 

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from . import settings
-from .articles import load_articles
+from .formats.articles import load_articles
 from .errors import EventAtlasError
 
 
@@ -35,7 +35,7 @@ def _load(paths) -> tuple[list, list[str]]:
 def cmd_extract(a) -> int:
     import pandas as pd
 
-    from .grouping import group_frame
+    from .nlp.grouping import group_frame
     from .pipeline import extract_events
 
     articles, problems = _load(a.articles)
@@ -53,7 +53,7 @@ def cmd_extract(a) -> int:
 
 
 def cmd_toponyms(a) -> int:
-    from .nlp import load_nlp
+    from .nlp.spacy_model import load_nlp
     from .pipeline import default_extractor
 
     articles, problems = _load(a.articles)
@@ -68,7 +68,7 @@ def cmd_toponyms(a) -> int:
 
 def cmd_ingest(a) -> int:
     from .ingest import ingest_files
-    from .store import EventStore
+    from .store.store import EventStore
 
     db = settings.db_path(a.db)
     with EventStore(db) as store:
@@ -99,7 +99,7 @@ def cmd_ingest(a) -> int:
 
 def cmd_reextract(a) -> int:
     from .pipeline import reextract
-    from .store import EventStore
+    from .store.store import EventStore
 
     db = settings.db_path(a.db)
     with EventStore(db) as store:
@@ -109,7 +109,7 @@ def cmd_reextract(a) -> int:
 
 
 def cmd_correct(a) -> int:
-    from .store import EventStore
+    from .store.store import EventStore
 
     value = json.loads(a.value) if a.json else a.value
     with EventStore(settings.db_path(a.db)) as store:
@@ -119,9 +119,9 @@ def cmd_correct(a) -> int:
 
 
 def cmd_geocode(a) -> int:
-    from .geocoding import make_layered_geocoder
+    from .places.geocoding import make_layered_geocoder
     from .pipeline import reextract
-    from .store import EventStore
+    from .store.store import EventStore
 
     geocoder = make_layered_geocoder()
     if geocoder.online is None:
@@ -140,8 +140,8 @@ def cmd_geocode(a) -> int:
 
 
 def cmd_export(a) -> int:
-    from . import export
-    from .store import EventStore
+    from .formats import export
+    from .store.store import EventStore
 
     writers = {"csv": export.to_csv, "geojson": export.to_geojson, "kml": export.to_kml}
     db = settings.db_path(a.db)
@@ -160,7 +160,7 @@ def cmd_export(a) -> int:
 
 
 def cmd_synth(a) -> int:
-    from .store import EventStore
+    from .store.store import EventStore
     from .synth import write_synthetic
 
     db = settings.db_path(a.db)

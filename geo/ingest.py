@@ -10,12 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from .articles import ARTICLE_SUFFIXES, iter_article_files, load_articles, read_text_file
+from .formats.articles import ARTICLE_SUFFIXES, iter_article_files, load_articles, read_text_file
 from .errors import ArticleError
-from .extraction import EXTRACTOR_VERSION
+from .nlp.extraction import EXTRACTOR_VERSION
 from .pipeline import IngestReport, add_border_distances, ingest_articles
-from .store import TABLE_TAG
-from .tables import is_gdelt, read_acled, read_gdelt
+from .store.store import TABLE_TAG
+from .formats.tables import is_gdelt, read_acled, read_gdelt
 
 TABLE_SUFFIXES = (".csv", ".tsv")
 TABLE_BATCH = 500  # rows per transaction: bulk speed, and a kill loses at most one batch (re-run adds it)

@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .extraction import EXTRACTOR_VERSION, EventExtractor
-from .gazetteer import Gazetteer
+from .nlp.extraction import EXTRACTOR_VERSION, EventExtractor
+from .places.gazetteer import Gazetteer
 from .model import DEFAULT_BORDER, Article, Event
-from .nlp import load_nlp
-from .toponyms import ToponymRecognizer
+from .nlp.spacy_model import load_nlp
+from .nlp.toponyms import ToponymRecognizer
 
 
 
@@ -23,7 +23,7 @@ def default_extractor() -> EventExtractor:
 
 def add_border_distances(events: list[Event], border: tuple[str, str] = DEFAULT_BORDER) -> list[Event]:
     """Fill `border_distance_km` (geodesic, to the land border of `border`) and `border_side`."""
-    from . import borders  # heavy geometry: loaded only when distances are needed
+    from .geometry import borders  # heavy geometry: loaded only when distances are needed
 
     placed = [e for e in events if e.lat is not None and e.lon is not None]
     if not placed:

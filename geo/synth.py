@@ -13,8 +13,8 @@ from datetime import date, timedelta
 
 import numpy as np
 
-from geo.model import DEFAULT_BORDER, EVENT_TYPES, Article, Event
-from geo.store import SYNTH_TAG
+from .model import DEFAULT_BORDER, EVENT_TYPES, Article, Event
+from .store.store import SYNTH_TAG
 
 SYNTH_VERSION = f"{SYNTH_TAG}1"
 START = date(2023, 1, 1)
@@ -129,7 +129,7 @@ def generate(n: int, places: list[SynthPlace], seed: int = 0,
 
 def border_distances(lats, lons):
     """Distances to the default border pair (as stored events have) and the country of each point."""
-    from geo import borders
+    from .geometry import borders
 
     return borders.distance_to_border_km(lats, lons, *DEFAULT_BORDER), borders.country_at(lats, lons)
 
@@ -138,7 +138,7 @@ def write_synthetic(store, n: int, seed: int = 0, *, gazetteer=None, distances=b
                     progress: Callable[[int, int], None] | None = None) -> int:
     """Generate `n` events into `store` (an EventStore), one transaction per batch; returns n."""
     if gazetteer is None:
-        from geo.gazetteer import Gazetteer
+        from .places.gazetteer import Gazetteer
 
         gazetteer = Gazetteer()
     batches = generate(n, sample_places(gazetteer), seed, distances)

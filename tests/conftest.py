@@ -25,6 +25,6 @@ def gazetteer(extractor):
 
 @pytest.fixture(scope="session")
 def nlp():
-    from geo.nlp import load_nlp
+    from geo.nlp.spacy_model import load_nlp
 
     return load_nlp()

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from geo.ingest import ingest_files
-from geo.store import EventStore
+from geo.store.store import EventStore
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
@@ -258,7 +258,7 @@ def test_geocoder_failure_degrades_to_offline_and_retry_completes_later(tmp_path
 
 
 def test_odd_acled_rows_are_reported_and_the_rest_imported(tmp_path, store):
-    header = ",".join(["event_id_cnty", *__import__("geo.tables", fromlist=["x"]).ACLED_COLUMNS])
+    header = ",".join(["event_id_cnty", *__import__("geo.formats.tables", fromlist=["x"]).ACLED_COLUMNS])
     good = 'UKR1,2024-05-10,Battles,Armed clash,A,B,Kharkiv,Vovchansk,50.29,36.94,1,Src,"",0'
     same_notes = 'UKR2,2024-05-11,Battles,Armed clash,A,B,Kharkiv,Vovchansk,50.29,36.94,1,Src,"",0'
     short = "UKR3,2024-05-01"

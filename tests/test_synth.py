@@ -5,7 +5,7 @@ import numpy as np
 
 from geo.cli import main
 from geo.model import EVENT_TYPES
-from geo.store import EventStore
+from geo.store.store import EventStore
 from geo.synth import SynthPlace, generate, sample_places, write_synthetic
 
 PLACES = [SynthPlace("Kharkiv", 49.99, 36.23, "UA", "Kharkiv Oblast"), SynthPlace("Belgorod", 50.6, 36.6, "RU", None)]

@@ -1,0 +1,754 @@
+"""Build the folium map of extracted events (no Streamlit here; the app displays it).
+
+Article text is untrusted and reaches the page through three interpreters, so it is
+escaped for each (see tests/test_mapping.py):
+
+1. HTML: Leaflet puts popup/tooltip strings into ``innerHTML`` -> :func:`html.escape`.
+2. JavaScript: folium's own Popup/Tooltip paste HTML into `` `template literals` ``
+   escaping only backticks, so ``${...}`` would run. Our map's data reaches the page as a
+   JSON string literal (:func:`_js_string`); folium's popup templates are never used.
+3. Jinja: branca wraps every element's rendered script in ``Element(template=...)``,
+   i.e. *compiles the output as a Jinja template again*; ``{{ ... }}`` in article
+   text would execute Python on the server. So ``{`` and ``}`` never survive as such.
+
+:func:`event_popup_html` additionally writes `` ` `` ``$`` ``\\`` ``{`` ``}`` as HTML
+character references, so its output stays inert even inside ``folium.Popup``.
+
+The map returned by :func:`build_atlas_map` still points at folium's CDN assets;
+call :func:`geo.dashboard.map.assets.localize_map` on it *after* adding anything else, right before
+handing it to ``st_folium``.
+"""
+from __future__ import annotations
+
+import html
+import json
+import math
+from datetime import date, datetime
+from typing import Any, Mapping
+from urllib.parse import urlsplit
+
+import folium
+import folium.plugins
+import numpy as np
+import pandas as pd
+from branca.element import MacroElement
+from folium.template import Template
+
+from ...errors import ConfigurationError
+from ...model import EVENT_TYPES
+
+# Okabe-Ito based palette (colour-blind safe); red is left for the border line.
+TYPE_COLOURS: dict[str, str] = {
+    "strike": "#D55E00",
+    "interception": "#0072B2",
+    "explosion": "#E69F00",
+    "ground_fighting": "#CC79A7",
+    "territorial_change": "#009E73",
+    "diplomacy": "#6A3D9A",
+}
+TYPE_LABELS: dict[str, str] = {
+    "strike": "Strike",
+    "interception": "Interception",
+    "explosion": "Explosion",
+    "ground_fighting": "Ground fighting",
+    "territorial_change": "Territorial change",
+    "diplomacy": "Diplomacy",
+}
+OTHER_COLOUR = "#666666"  # event types this map does not know yet
+BORDER_COLOUR = "#D7191C"
+MAP_BACKGROUND = "#E8E6E1"  # shown where tiles are missing (offline)
+
+_DEFAULT_CENTER = (20.0, 0.0)
+_DEFAULT_ZOOM = 2
+_FIT_MAX_ZOOM = 10  # a single event should not zoom to street level
+
+
+def event_popup_html(row: Mapping[str, Any], km_column: str = "border_distance_km") -> str:
+    """Popup card for one event (a dict or a DataFrame row); every field is optional.
+
+    Shows type, sub_type, place (precision), date, claimed_by / verified, the evidence
+    sentence, the article title (a link only for http/https URLs) and the distance to
+    the border (`km_column`: the dashboard's chosen pair is "pair_km"). The map's cards are
+    built from the same pieces (:func:`atlas_payload`). All article-derived text is
+    HTML-escaped, and the characters JS template literals and Jinja treat specially are
+    character references (see module docstring), so the card is safe even in ``folium.Popup(card)``.
+    """
+    etype = _get(row, "event_type")
+    colour = TYPE_COLOURS.get(etype, OTHER_COLOUR)
+    head = _esc(type_label(etype))
+    if (sub := _get(row, "sub_type")) is not None:
+        head += f" &middot; {_esc(sub)}"
+    parts = [f'<div style="font-weight:600;color:{colour}">{head}</div>']
+
+    place = _get(row, "place")
+    if place is not None:
+        parts.append(f"<div>{_place_html(place, _get(row, 'precision'))}</div>")
+    if (when := _get(row, "date")) is not None:
+        parts.append(f'<div style="color:#666">{_esc(_date_label(when, _get(row, "date_precision")))}</div>')
+
+    if claim := _claim_html(_get(row, "claimed_by"), _verified_text(_get(row, "verified"))):
+        parts.append(f"<div>{claim}</div>")
+
+    if (amounts := quantities_text(row.get("quantities") if hasattr(row, "get") else None)):
+        parts.append(f"<div>{_esc(amounts)}</div>")
+    parts.append(_detail_html(_get(row, "evidence"), _get(row, "title"), _get(row, "url"), colour))
+    if (km := _number(_get(row, km_column))) is not None:
+        parts.append(f'<div style="color:#666">{km:.1f} km from the border</div>')
+
+    card = '<div style="font:13px/1.4 sans-serif;min-width:180px">' + "".join(parts) + "</div>"
+    return _inert(card)
+
+
+def _place_html(place: Any, precision: Any) -> str:
+    """'Kharkiv (place)', escaped."""
+    suffix = f' <span style="color:#666">({_esc(precision)})</span>' if precision else ""
+    return f"{_esc(place)}{suffix}"
+
+
+def _verified_text(value: Any) -> str | None:
+    return None if _get({"v": value}, "v") is None else "verified" if _truthy(value) else "unverified"
+
+
+def _claim_html(claimed: Any, verified: str | None) -> str:
+    """'Claimed by X · unverified' (escaped), or "" when neither is known."""
+    parts = ([f"Claimed by {_esc(claimed)}"] if claimed else []) + ([verified] if verified else [])
+    return " &middot; ".join(parts)
+
+
+def _detail_html(evidence: Any, title: Any, url: Any, colour: str) -> str:
+    """The evidence sentence and the article's title (a link for http/https URLs), escaped."""
+    out = ""
+    if (ev := _get({"v": evidence}, "v")) is not None:
+        out += (f'<blockquote style="margin:6px 0;padding-left:6px;border-left:3px solid {colour};'
+                f'font-style:italic">{_esc(ev)}</blockquote>')
+    source = _source_html(_get({"v": title}, "v"), _get({"v": url}, "v"))
+    if source is not None:
+        out += f"<div>{source}</div>"
+    return out
+
+
+def quantities_text(value: Any) -> str:
+    """{"drones": 12, "killed": 2} -> "drones: 12, killed: 2" (raw text: escape before use)."""
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return ""
+    if not isinstance(value, dict) or not value:
+        return ""
+    return ", ".join(f"{k}: {v}" for k, v in value.items())
+
+
+def _date_label(when: Any, precision: Any) -> str:
+    text = _date_text(when)
+    return f"{text} (within a {precision})" if precision not in (None, "", "day") else text
+
+
+def type_label(event_type: Any) -> str:
+    """Human label for an event type; unknown types come back as-is (raw: escape before use)."""
+    if event_type is None:
+        return "Event"
+    return TYPE_LABELS.get(event_type, str(event_type))
+
+
+def safe_http_url(url: Any) -> str | None:
+    """`url` if it is an absolute http(s) URL without whitespace/control characters, else None.
+
+    Rejects ``javascript:``, ``data:`` and relative URLs, which must never become links.
+    """
+    if url is None:
+        return None
+    url = str(url).strip()
+    if any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in url):
+        return None  # browsers strip these inside schemes ("java\tscript:")
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    return url if parts.scheme.lower() in ("http", "https") and parts.netloc else None
+
+
+class _MapBackground(MacroElement):
+    """Neutral map background, so missing (offline) tiles look intentional.
+
+    Failed tiles stay invisible (leaflet.css hides tiles until loaded), so only this
+    colour shows. An id selector beats leaflet.css's ``.leaflet-container`` rule
+    whatever the load order (streamlit_folium appends CSS links late, and rewrites
+    the map id in this header to its own ``map_div``).
+    """
+
+    _template = Template(
+        """{% macro header(this, kwargs) %}
+        <style>#{{ this._parent.get_name() }} { background: {{ this.colour }}; }</style>
+        {% endmacro %}"""
+    )
+
+    def __init__(self, colour: str):
+        super().__init__()
+        self._name = "MapBackground"
+        self.colour = colour
+
+
+def _border_lines(border: dict) -> list[list[tuple[float, float]]]:
+    """GeoJSON (lon, lat) line geometry -> list of [(lat, lon), ...] lines for Leaflet."""
+    geom = border.get("geometry") if border.get("type") == "Feature" else border
+    kind = (geom or {}).get("type")
+    if kind == "LineString":
+        lines = [geom["coordinates"]]
+    elif kind == "MultiLineString":
+        lines = geom["coordinates"]
+    else:
+        raise ConfigurationError(f"border must be a LineString or MultiLineString geometry, not {kind!r}")
+    return [[(float(pt[1]), float(pt[0])) for pt in line] for line in lines if len(line) >= 2]
+
+
+def _get(row: Mapping[str, Any], key: str) -> Any:
+    """row[key], with missing columns, None, NaN/NaT/pd.NA and blank strings all as None."""
+    value = row.get(key) if hasattr(row, "get") else None
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    try:
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):  # list-like values: not "missing"
+        pass
+    return value
+
+
+def _number(value: Any) -> float | None:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _truthy(value: Any) -> bool:
+    if isinstance(value, str):  # CSV/SQLite round trips turn booleans into text
+        return value.strip().lower() in ("1", "true", "yes", "y")
+    return bool(value)
+
+
+def _date_text(value: Any) -> str:
+    if isinstance(value, datetime):  # includes pandas.Timestamp
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def _source_html(title: Any, url: Any) -> str | None:
+    href = safe_http_url(url)
+    text = _esc(title) if title is not None else None
+    if href is None:
+        return text
+    link_text = text or _esc(urlsplit(href).netloc)
+    return f'<a href="{html.escape(href, quote=True)}" target="_blank" rel="noopener noreferrer">{link_text}</a>'
+
+
+def _esc(value: Any) -> str:
+    return html.escape(str(value), quote=True)
+
+
+_INERT = str.maketrans({"\\": "&#92;", "`": "&#96;", "$": "&#36;", "{": "&#123;", "}": "&#125;"})
+
+
+def _inert(markup: str) -> str:
+    """Escaped HTML -> same HTML with JS-template and Jinja metacharacters as references.
+
+    Only for markup built here: our own tags and styles contain none of these characters.
+    """
+    return markup.translate(_INERT)
+
+
+def _js_string(text: str) -> str:
+    """A JS string literal for `text` that cannot end a <script>, nor form Jinja syntax."""
+    return (
+        json.dumps(text)  # ensure_ascii: also escapes U+2028/U+2029
+        .replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+        .replace("{", "\\u007b")
+        .replace("}", "\\u007d")
+    )
+
+
+# --------------------------------------------------------------------------- the atlas map
+#
+# One folium CircleMarker per event is fine for hundreds, hopeless for 100k (10k markers
+# took ~87 s to draw). build_atlas_map sends the browser compact columnar
+# data instead (events dictionary-coded against tables of distinct locations, days, claims,
+# already escaped on the server) and clusters *distinct locations* on a pixel grid per zoom
+# level in the browser, so pan/zoom never needs the server and the payload stays ~20 bytes
+# an event. Clicking a cluster zooms in; at the deepest zoom, or where every event of a
+# cluster is at the same spot, the cluster fans out ("spiderfies") into its events. A cluster
+# spans every visible type (coloured by its commonest type, dark outline when mixed) and
+# is redrawn when a type layer is switched off or on. Each cluster shows its event count as a
+# label (the biggest LABEL_LIMIT clusters in view), its breakdown by type in a tooltip.
+
+#: Above this many events, popups leave out the evidence sentence and article link (the
+#: page shows them for the selected event) so that the payload stays small.
+DETAIL_LIMIT = 5000
+#: Clusters stop merging at this zoom; below it a click on a cluster zooms in.
+CLUSTER_MAX_ZOOM = 12
+#: At most this many events fan out of one spot (the rest are counted in a note).
+SPIDER_LIMIT = 60
+#: At most this many clusters in view get a count label (the biggest; each label is a DOM
+#: node, while the circles are drawn on one canvas).
+LABEL_LIMIT = 300
+TYPE_SYMBOLS: dict[str, str] = {  # legend icons (plain Unicode, no icon font needed)
+    "strike": "✹",
+    "interception": "⊗",
+    "explosion": "✸",
+    "ground_fighting": "⚔",
+    "territorial_change": "⚑",
+    "diplomacy": "✉",
+}
+RING_COLOUR = "#7F7F7F"
+LINE_COLOUR = "#1B1B1B"
+
+
+def atlas_payload(events: pd.DataFrame, *, km_column: str = "border_distance_km",
+                  detail_limit: int = DETAIL_LIMIT) -> dict:
+    """The compact, pre-escaped data the browser-side layer draws (see module notes).
+
+    Every string in it is HTML-escaped and made inert (:func:`_inert`) here, so the
+    JavaScript only concatenates them.
+    """
+    df = events if events is not None else pd.DataFrame()
+    lat = pd.to_numeric(df["lat"], errors="coerce") if "lat" in df else pd.Series(dtype=float)
+    lon = pd.to_numeric(df["lon"], errors="coerce") if "lon" in df else pd.Series(dtype=float)
+    ok = lat.between(-90, 90) & lon.between(-180, 180)
+    df = df[ok.to_numpy()]
+    if "event_id" in df:
+        df = df.sort_values("event_id", kind="stable")
+    n = len(df)
+    lat, lon = lat[df.index].round(5), lon[df.index].round(5)
+
+    def col(name: str) -> pd.Series:
+        return df[name] if name in df else pd.Series([None] * n, index=df.index, dtype=object)
+
+    def text(series: pd.Series) -> pd.Series:  # missing -> "" ; else str
+        return series.astype(object).where(series.notna(), "").astype(str).str.strip()
+
+    place, precision = text(col("place")), text(col("precision"))
+    km = pd.to_numeric(col(km_column), errors="coerce").round(1)
+    loc_codes, loc_uniques = pd.MultiIndex.from_arrays(
+        [lat.to_numpy(), lon.to_numpy(), place.to_numpy(), precision.to_numpy(), km.fillna(-1.0).to_numpy()]
+    ).factorize()
+    locs = pd.DataFrame(list(loc_uniques), columns=["lat", "lon", "place", "precision", "km"]) if n else \
+        pd.DataFrame(columns=["lat", "lon", "place", "precision", "km"])
+
+    def loc_html(p: str, prec: str) -> str:
+        return _inert(_place_html(p, prec) if p else _place_html("Unnamed place", prec))
+
+    types = [t for t in EVENT_TYPES]
+    etype = text(col("event_type"))
+    tcode = etype.map({t: i for i, t in enumerate(types)}).fillna(len(types)).astype(int)
+
+    def coded(series: pd.Series, render) -> tuple[list[int], list[str]]:
+        codes, uniques = pd.factorize(series)
+        table = [render(u) for u in uniques]
+        if "" in list(uniques):  # "" means missing: code -1
+            empty = list(uniques).index("")
+            codes = np.where(codes == empty, -1, codes)
+        return codes.tolist(), table
+
+    day_key = text(col("date")).str.slice(0, 10)
+    day_key = day_key.where(day_key == "", day_key + "\x00" + text(col("date_precision")))
+    day_codes, days = coded(day_key, lambda k: _inert(_esc(_date_label(*(k.split("\x00") + [None])[:2]))))
+    qty_codes, qtys = coded(col("quantities").map(quantities_text).astype(str), lambda q: _inert(_esc(q)))
+    sub_codes, subs = coded(text(col("sub_type")), lambda s: _inert(_esc(s)))
+    # "verified"/"unverified"/"" worked out once per distinct value, not once per event.
+    ver_codes, ver_values = pd.factorize(col("verified"))
+    ver_text = np.array([_verified_text(v) or "" for v in ver_values] + [""], dtype=object)[ver_codes]
+    # Control characters (a NUL inside article text) never reach the key's separator.
+    claim_key = text(col("claimed_by")).str.replace(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", " ", regex=True) + "\x00" + ver_text
+
+    def claim_html(key: str) -> str:
+        who, _, ver = key.partition("\x00")
+        return _inert(_claim_html(who, ver))
+
+    claim_codes, claims = coded(claim_key.where(claim_key != "\x00", ""), claim_html)
+    ids = pd.to_numeric(col("event_id"), errors="coerce").fillna(0).astype("int64").to_numpy()
+    payload = {
+        "n": n,
+        "T": [_inert(_esc(type_label(t))) for t in types] + ["Other"],
+        "C": [TYPE_COLOURS[t] for t in types] + [OTHER_COLOUR],
+        "la": locs["lat"].tolist(), "lo": locs["lon"].tolist(),
+        "lh": [loc_html(p, q) for p, q in zip(locs["place"], locs["precision"])],
+        "lk": [None if k < 0 else float(k) for k in locs["km"]],
+        "la_approx": [int(q not in ("", "place")) for q in locs["precision"]],
+        "Dy": days, "Sb": subs, "Cl": claims, "Q": qtys,
+        "e": {
+            "l": loc_codes.tolist(), "t": tcode.tolist(), "d": day_codes, "s": sub_codes, "c": claim_codes,
+            "q": qty_codes,
+            # ids ascending: deltas are mostly 1, which keeps the JSON short
+            "i": np.diff(ids, prepend=0).tolist(),
+        },
+        "zmax": CLUSTER_MAX_ZOOM, "spider": SPIDER_LIMIT, "lbl": LABEL_LIMIT,
+    }
+    if n <= detail_limit:
+        evidence, title, url = col("evidence"), col("title"), col("url")
+        payload["X"] = [
+            _inert(_detail_html(ev, ti, u, payload["C"][t])) for ev, ti, u, t in zip(evidence, title, url, tcode)
+        ]
+    return payload
+
+
+def build_atlas_map(
+    events: pd.DataFrame,
+    border: dict | None = None,
+    *,
+    rings: list[tuple[float, list[list[tuple[float, float]]]]] | None = None,
+    line: dict | None = None,
+    heat: bool = False,
+    base_geojson: dict | None = None,
+    km_column: str = "border_distance_km",
+    tiles: str | None = "OpenStreetMap",
+    detail_limit: int = DETAIL_LIMIT,
+    payload: dict | None = None,
+) -> folium.Map:
+    """The dashboard's map: clustered event layers (one per type, with legend), heatmap,
+    border line (+ optional distance `rings` from :func:`border_rings`), an optional
+    reference `line` (GeoJSON), a fullscreen button, and an offline base layer.
+
+    `base_geojson` (country polygons, e.g. Natural Earth) is drawn *under* the tiles, so it
+    only shows where tiles fail to load (offline). `payload` (from :func:`atlas_payload`,
+    not modified) may be passed precomputed, e.g. cached; `events` is then ignored.
+    Not localized: see geo.dashboard.map.assets.localize_map.
+    """
+    m = folium.Map(location=list(_DEFAULT_CENTER), zoom_start=_DEFAULT_ZOOM, tiles=tiles,
+                   prefer_canvas=True, control_scale=True)
+    m.add_child(_MapBackground(MAP_BACKGROUND))
+    if base_geojson is not None:
+        m.add_child(_BaseLand(base_geojson))
+    if payload is None:
+        payload = atlas_payload(events, km_column=km_column, detail_limit=detail_limit)
+    counts = np.bincount(np.asarray(payload["e"]["t"], dtype=int), minlength=len(payload["T"])) \
+        if payload["n"] else np.zeros(len(payload["T"]), dtype=int)
+    groups = []
+    for i, label in enumerate([type_label(t) for t in EVENT_TYPES] + ["Other"]):
+        if counts[i]:
+            g = folium.FeatureGroup(name=f"{label} ({counts[i]})")
+            g.add_to(m)
+            groups.append(g.get_name())
+        else:
+            groups.append(None)
+    heat_group = folium.FeatureGroup(name="Heatmap", show=heat)
+    heat_group.add_to(m)
+    m.add_child(_AtlasLayer(payload, groups, heat_group.get_name()))
+    legend = [(TYPE_COLOURS.get(t, OTHER_COLOUR), TYPE_SYMBOLS.get(t, "•"), type_label(t), int(counts[i]))
+              for i, t in enumerate(EVENT_TYPES) if counts[i]]
+    if counts[-1]:
+        legend.append((OTHER_COLOUR, "•", "Other", int(counts[-1])))
+    m.add_child(_Legend(legend))
+    m.add_child(_Fullscreen())
+
+    fit: list[tuple[float, float]] = list(zip(payload["la"], payload["lo"]))
+    border_lines = _border_lines(border) if border is not None else []
+    if border_lines:
+        layer = folium.FeatureGroup(name="Border")
+        folium.PolyLine(border_lines, color=BORDER_COLOUR, weight=2.5, opacity=0.9).add_to(layer)
+        layer.add_to(m)
+        if not fit:
+            fit = [pt for ln in border_lines for pt in ln]
+    for km, lines in rings or []:
+        if lines:
+            layer = folium.FeatureGroup(name=f"{km:g} km from the border")
+            folium.PolyLine(lines, color=RING_COLOUR, weight=1.2, opacity=0.8, dash_array="6 4").add_to(layer)
+            layer.add_to(m)
+    if line is not None:
+        from ...geometry.borders import lines_from_geojson
+
+        ref = [[(y, x) for x, y in part.coords] for part in lines_from_geojson(line).geoms]
+        if ref:
+            layer = folium.FeatureGroup(name="Reference line")
+            folium.PolyLine(ref, color=LINE_COLOUR, weight=2.5, opacity=0.9, dash_array="2 6").add_to(layer)
+            layer.add_to(m)
+    folium.LayerControl(collapsed=True).add_to(m)
+    if fit:
+        lats, lons = [p[0] for p in fit], [p[1] for p in fit]
+        m.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]], max_zoom=_FIT_MAX_ZOOM, padding=(20, 20))
+    return m
+
+
+def border_rings(border: dict, distances_km=(25, 50, 100)) -> list[tuple[float, list[list[tuple[float, float]]]]]:
+    """Lines at each distance from a border (both sides), as [(km, [[(lat, lon), ...], ...])].
+
+    Buffers the border in an azimuthal equidistant projection centred on it (distortion
+    is small over a few hundred km) and returns the buffer outlines.
+    """
+    import shapely
+    from pyproj import Transformer
+
+    def transform(fn, g):
+        return shapely.transform(g, lambda xy: np.column_stack(fn(xy[:, 0], xy[:, 1])))
+
+    geom = shapely.geometry.shape(border.get("geometry") if border.get("type") == "Feature" else border)
+    c = geom.centroid
+    to_m = Transformer.from_crs("EPSG:4326", f"+proj=aeqd +lat_0={c.y} +lon_0={c.x} +datum=WGS84 +units=m",
+                                always_xy=True)
+    to_deg = Transformer.from_crs(to_m.target_crs, "EPSG:4326", always_xy=True)
+    projected = transform(to_m.transform, geom)
+    out = []
+    for km in distances_km:
+        outline = transform(to_deg.transform, projected.buffer(km * 1000.0, quad_segs=8).boundary)
+        outline = outline.simplify(0.005)
+        parts = list(getattr(outline, "geoms", [outline]))
+        out.append((float(km), [[(round(y, 5), round(x, 5)) for x, y in p.coords] for p in parts if len(p.coords) >= 2]))
+    return out
+
+
+class _AtlasLayer(MacroElement):
+    """Browser-side clustering of :func:`atlas_payload` into the per-type feature groups.
+
+    Markers go into folium FeatureGroups that exist when streamlit_folium initialises, so
+    its click handler (registered on those groups) sees marker clicks: the popup's text,
+    which ends with "Event #<id>", comes back as ``last_object_clicked_popup``.
+    The template avoids double braces: branca renders the output as Jinja once more.
+    """
+
+    default_js = folium.plugins.HeatMap.default_js  # the heat layer is Leaflet.heat, as folium ships it
+
+    _template = Template(
+        """{% macro header(this, kwargs) %}
+<style>
+.event-atlas-count { pointer-events: none; }
+.event-atlas-count span { position: absolute; transform: translate(-50%, -50%); white-space: nowrap;
+  font: 600 11px/1 sans-serif; color: #fff; text-shadow: 0 0 2px #000, 0 0 3px #000; }
+</style>
+{% endmacro %}
+{% macro script(this, kwargs) %}
+(function () {
+  var map = {{ this._parent.get_name() }};
+  var D = JSON.parse({{ this.data_js }});
+  var G = [{% for g in this.groups %}{{ g if g else "null" }},{% endfor %}];
+  var HEAT = {{ this.heat_group }};
+  var E = D.e, N = D.n, ID = new Array(N), acc = 0;
+  for (var i = 0; i < N; i++) { acc += E.i[i]; ID[i] = acc; }
+  var byType = D.T.map(function () { return new Map(); });
+  var perLoc = new Array(D.la.length).fill(0);
+  for (var i = 0; i < N; i++) {
+    var m = byType[E.t[i]], a = m.get(E.l[i]);
+    if (!a) { a = []; m.set(E.l[i], a); }
+    a.push(i); perLoc[E.l[i]]++;
+  }
+  function card(i) {
+    var t = E.t[i], h = '<div style="font:13px/1.4 sans-serif;min-width:180px">';
+    h += '<div style="font-weight:600;color:' + D.C[t] + '">' + D.T[t] + (E.s[i] >= 0 ? ' &middot; ' + D.Sb[E.s[i]] : '') + '</div>';
+    h += '<div>' + D.lh[E.l[i]] + '</div>';
+    if (E.d[i] >= 0) h += '<div style="color:#666">' + D.Dy[E.d[i]] + '</div>';
+    if (E.c[i] >= 0) h += '<div>' + D.Cl[E.c[i]] + '</div>';
+    if (E.q[i] >= 0) h += '<div>' + D.Q[E.q[i]] + '</div>';
+    if (D.X) h += D.X[i];
+    var km = D.lk[E.l[i]];
+    if (km !== null) h += '<div style="color:#666">' + km.toFixed(1) + ' km from the border</div>';
+    return h + '<div style="color:#888;font-size:11px">Event #' + ID[i] + '</div></div>';
+  }
+  function eventMarker(i, ll, count) {
+    var t = E.t[i], c = D.C[t];
+    var mk = L.circleMarker(ll, {radius: 6, color: c, weight: 1, fill: true, fillColor: c,
+      fillOpacity: D.la_approx[E.l[i]] ? 0.35 : 0.85, count: count, eventId: ID[i]});
+    var el = document.createElement("div");
+    mk.on("popupopen", function () { if (!el.innerHTML) el.innerHTML = card(i); });
+    mk.on("click", function () { if (!el.innerHTML) el.innerHTML = card(i); });
+    mk.bindPopup(el, {maxWidth: 320});
+    mk.bindTooltip('<b>' + D.T[t] + '</b> &middot; ' + D.lh[E.l[i]], {sticky: true});
+    return mk;
+  }
+  var R = 56, cache = {}, spider = [];
+  function visible() { return G.map(function (g) { return !!g && map.hasLayer(g); }); }
+  // One cluster per grid cell over every visible type (below zmax), per location at zmax.
+  function clusters(z, vis) {
+    var key = z + "|" + vis.join(",");
+    if (cache[key]) return cache[key];
+    var cells = new Map();
+    byType.forEach(function (m, t) {
+      if (!vis[t]) return;
+      m.forEach(function (evs, l) {
+        var k = l;
+        if (z < D.zmax) {
+          var p = map.project([D.la[l], D.lo[l]], z);
+          k = Math.floor(p.x / R) + ":" + Math.floor(p.y / R);
+        }
+        var c = cells.get(k);
+        if (!c) { c = {locs: new Set(), n: 0, la: 0, lo: 0, byT: new Array(D.T.length).fill(0)}; cells.set(k, c); }
+        c.locs.add(l); c.n += evs.length; c.byT[t] += evs.length;
+        c.la += D.la[l] * evs.length; c.lo += D.lo[l] * evs.length;
+      });
+    });
+    cache[key] = Array.from(cells.values());
+    return cache[key];
+  }
+  function members(c, vis) {
+    var evs = [];
+    c.locs.forEach(function (l) {
+      byType.forEach(function (m, t) { if (vis[t] && m.get(l)) evs = evs.concat(m.get(l)); });
+    });
+    return evs;
+  }
+  function unspider() {
+    spider.forEach(function (s) { s.group.removeLayer(s.layer); });
+    spider = [];
+  }
+  function fanOut(c, center, vis) {
+    unspider();
+    var evs = members(c, vis), k = Math.min(evs.length, D.spider), p0 = map.latLngToLayerPoint(center);
+    var layers = {};
+    for (var j = 0; j < k; j++) {
+      var t = E.t[evs[j]], ang = j * 2.4, r = 18 + 11 * Math.sqrt(j);
+      var ll = map.layerPointToLatLng(L.point(p0.x + r * Math.cos(ang), p0.y + r * Math.sin(ang)));
+      if (!layers[t]) { layers[t] = L.featureGroup(); spider.push({group: G[t], layer: layers[t]}); }
+      L.polyline([center, ll], {color: D.C[t], weight: 1, opacity: 0.6, interactive: false}).addTo(layers[t]);
+      eventMarker(evs[j], ll, 0).addTo(layers[t]);
+    }
+    if (evs.length > k) {
+      var t0 = E.t[evs[0]];
+      L.tooltip({permanent: true, direction: "top"}).setLatLng(center)
+        .setContent((evs.length - k) + " more here: zoom in or narrow the filters").addTo(layers[t0]);
+    }
+    spider.forEach(function (s) { s.group.addLayer(s.layer); });
+  }
+  // Count on the cluster itself: a non-interactive divIcon (pointer events reach the circle
+  // under it, so its hover tooltip and click still work); digits only, no article text.
+  function countLabel(n, ll) {
+    return L.marker(ll, {icon: L.divIcon({className: "event-atlas-count", html: "<span>" + (n | 0) + "</span>",
+      iconSize: [0, 0]}), interactive: false, keyboard: false});
+  }
+  function draw() {
+    unspider();
+    var vis = visible(), z = map.getZoom(), view = map.getBounds().pad(0.3), labels = [];
+    G.forEach(function (g) { if (g) g.clearLayers(); });
+    clusters(Math.min(z, D.zmax), vis).forEach(function (c) {
+      var ll = L.latLng(c.la / c.n, c.lo / c.n);
+      if (!view.contains(ll)) return;
+      var t = 0, kinds = [];
+      for (var x = 0; x < c.byT.length; x++) {
+        if (c.byT[x] > c.byT[t]) t = x;
+        if (c.byT[x]) kinds.push(c.byT[x] + " " + D.T[x]);
+      }
+      if (c.n === 1) { G[t].addLayer(eventMarker(byType[t].get(c.locs.values().next().value)[0], ll, 1)); return; }
+      var col = D.C[t], mixed = kinds.length > 1;
+      var mk = L.circleMarker(ll, {radius: Math.min(22, 6 + 2 * Math.log2(c.n)), color: mixed ? "#333333" : col,
+        weight: mixed ? 2 : 1.5, fill: true, fillColor: col, fillOpacity: 0.5, count: c.n});
+      var where = c.locs.size === 1 ? D.lh[c.locs.values().next().value] : c.locs.size + " places";
+      mk.bindTooltip("<b>" + c.n + " events</b> &middot; " + where + "<br>" + kinds.join("<br>"));
+      mk.on("click", function (ev) {
+        L.DomEvent.stop(ev);
+        if (c.locs.size > 1 && map.getZoom() < D.zmax) {
+          var b = L.latLngBounds(Array.from(c.locs).map(function (l) { return [D.la[l], D.lo[l]]; }));
+          map.fitBounds(b.pad(0.2), {maxZoom: D.zmax});
+        } else { fanOut(c, ll, vis); }
+      });
+      G[t].addLayer(mk);
+      labels.push({n: c.n, ll: ll, t: t});
+    });
+    if (labels.length > D.lbl) labels = labels.sort(function (a, b) { return b.n - a.n; }).slice(0, D.lbl);
+    labels.forEach(function (x) { G[x.t].addLayer(countLabel(x.n, x.ll)); });
+  }
+  map.on("zoomend moveend overlayadd overlayremove", draw);
+  map.on("click", unspider);
+  if (HEAT && L.heatLayer) {
+    var pts = [], mx = 1;
+    for (var l = 0; l < perLoc.length; l++) if (perLoc[l]) { pts.push([D.la[l], D.lo[l], perLoc[l]]); mx = Math.max(mx, perLoc[l]); }
+    HEAT.addLayer(L.heatLayer(pts, {radius: 18, blur: 20, minOpacity: 0.3, max: Math.max(1, mx / 4)}));
+  }
+  window.eventAtlas = {shown: N, draw: draw};
+  draw();
+})();
+{% endmacro %}"""
+    )
+
+    def __init__(self, payload: dict, groups: list[str | None], heat_group: str):
+        super().__init__()
+        self._name = "AtlasLayer"
+        self.data_js = _js_string(json.dumps(payload, separators=(",", ":"), allow_nan=False))
+        self.groups = groups
+        self.heat_group = heat_group
+
+
+class _Legend(MacroElement):
+    """Legend control: colour, symbol, label and count per event type (our own strings only)."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+(function () {
+  var legend = L.control({position: "bottomright"});
+  legend.onAdd = function () {
+    var div = L.DomUtil.create("div", "event-atlas-legend");
+    div.style.cssText = "background:rgba(255,255,255,.9);padding:6px 8px;border-radius:4px;font:12px/1.5 sans-serif;box-shadow:0 1px 4px rgba(0,0,0,.3)";
+    div.innerHTML = {{ this.html_js }};
+    return div;
+  };
+  legend.addTo({{ this._parent.get_name() }});
+})();
+{% endmacro %}"""
+    )
+
+    def __init__(self, rows: list[tuple[str, str, str, int]]):
+        super().__init__()
+        self._name = "Legend"
+        html_rows = "".join(
+            f'<div><span style="color:{c};font-size:14px">●</span> <span style="color:{c}">{_esc(sym)}</span> '
+            f"{_esc(label)} <span style=\"color:#666\">({n})</span></div>"
+            for c, sym, label, n in rows
+        )
+        self.html_js = _js_string(_inert(html_rows or "<div>No events</div>"))
+
+
+class _Fullscreen(MacroElement):
+    """A fullscreen button (Fullscreen API on the map's container; no plugin asset needed)."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+(function () {
+  var map = {{ this._parent.get_name() }};
+  var ctl = L.control({position: "topleft"});
+  ctl.onAdd = function () {
+    var bar = L.DomUtil.create("div", "leaflet-bar leaflet-control");
+    var a = L.DomUtil.create("a", "event-atlas-fullscreen", bar);
+    a.href = "#"; a.title = "Fullscreen"; a.setAttribute("role", "button");
+    a.innerHTML = '<svg width="14" height="14" viewBox="0 0 14 14" style="margin-top:8px" fill="none" stroke="#333" stroke-width="2">' +
+      '<path d="M1 5V1h4M9 1h4v4M13 9v4H9M5 13H1V9"/></svg>';
+    L.DomEvent.on(a, "click", function (e) {
+      L.DomEvent.stop(e);
+      var c = map.getContainer();
+      if (document.fullscreenElement) { document.exitFullscreen(); }
+      else if (c.requestFullscreen) { c.requestFullscreen(); }
+    });
+    return bar;
+  };
+  ctl.addTo(map);
+  document.addEventListener("fullscreenchange", function () { map.invalidateSize(); });
+})();
+{% endmacro %}"""
+    )
+
+    def __init__(self):
+        super().__init__()
+        self._name = "Fullscreen"
+
+
+class _BaseLand(MacroElement):
+    """Country polygons in a pane *below* the tiles: visible only where tiles are missing."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+(function () {
+  var map = {{ this._parent.get_name() }};
+  var pane = map.createPane("eventAtlasLand");
+  pane.style.zIndex = 150;
+  pane.style.pointerEvents = "none";
+  L.geoJSON(JSON.parse({{ this.data_js }}), {pane: "eventAtlasLand", interactive: false,
+    renderer: L.canvas({pane: "eventAtlasLand"}),
+    style: function () { return {color: "#9A968C", weight: 0.8, fillColor: "#F7F5F0", fillOpacity: 1}; }
+  }).addTo(map);
+})();
+{% endmacro %}"""
+    )
+
+    def __init__(self, geojson: dict):
+        super().__init__()
+        self._name = "BaseLand"
+        self.data_js = _js_string(json.dumps(geojson, separators=(",", ":")))

@@ -1,0 +1,11 @@
+"""Everything that reads text with spaCy: dates, toponyms (recognition and resolution), event
+rules and grouping of one occurrence across articles."""
+from .dates import find_dates
+from .extraction import EXTRACTOR_VERSION, EventExtractor, acled_types
+from .grouping import group_frame, group_ids
+from .resolution import Resolver
+from .spacy_model import load_nlp
+from .toponyms import Toponym, ToponymRecognizer
+
+__all__ = ["find_dates", "EXTRACTOR_VERSION", "EventExtractor", "acled_types", "group_frame", "group_ids",
+           "Resolver", "load_nlp", "Toponym", "ToponymRecognizer"]

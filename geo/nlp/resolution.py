@@ -1,0 +1,212 @@
+"""Context-aware toponym resolution: one gazetteer entry per recognised name.
+
+Every candidate gets a score from priors and the article's context:
+- priors: feature (country, continent, sea > division > settlement) and population; a division
+  must be ten times as populous as a same-named city to win ("Kharkiv" is the city, "California"
+  the state); national capitals get a small bonus ("Washington");
+- list mates: "California or Washington" are both states, "Russia, Georgia and Armenia" countries;
+- containers written next to the name: "Zolochiv in the Kharkiv region", "Pokrovsk, Donetsk
+  region", "the Idaho town of Moscow", "Pleasanton, California";
+- the countries and divisions the article mentions, by share of mentions;
+- distance to the places already resolved (unambiguous names are resolved first);
+- spelling: an entry whose own name is the written one beats one listing it as an old alias
+  ("Pokrovsk" is the town in Donetsk oblast, not Engels, once called Pokrovsk).
+"""
+from __future__ import annotations
+
+import difflib
+import re
+from typing import TYPE_CHECKING
+
+from ..places.gazetteer import Gazetteer, Place, prior
+from ..geometry.geodesy import great_circle_km
+from ..places.names import normalize_name
+
+if TYPE_CHECKING:
+    from .toponyms import Toponym
+
+_CONTAINER_FEATURES = ("region", "country")
+_OWN_NAME_POPULATION = 10_000
+_VARIANT_SIMILARITY = 0.5  # "Kiev"/"Kyiv" 0.75, "Kharkov"/"Kharkiv" 0.86; "Salisbury"/"Harare" 0.13
+_UNRELATED_ALIAS_PENALTY = 3.0
+_BEFORE = re.compile(r"([A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+)?)\s+(?:region\s+|oblast\s+|state\s+)?"
+                     r"(?:town|city|village|port|settlement|district|suburb|county)\s+of\s*$")
+_AFTER = re.compile(r"^\s*(?:,|in|of)?\s*(?:the\s+)?(?:[A-Z]\w+'s\s+)?([A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+)?)\s+"
+                    r"(region|oblast|territory|krai|province)")
+
+
+def haversine_km(a: Place, b: Place) -> float:
+    """Great-circle distance between two places in km."""
+    return great_circle_km(a.lat, a.lon, b.lat, b.lon)
+
+
+class Resolver:
+    """Scores gazetteer candidates of each toponym in the context of its article."""
+
+    def __init__(self, gazetteer: Gazetteer):
+        self.gazetteer = gazetteer
+
+    def resolve(self, doc, toponyms: list[Toponym]) -> list[Toponym]:
+        """Set `place` of every toponym (None when no candidate); returns the same list."""
+        context_cc, context_a1 = self._context(toponyms)
+        containers = self._comma_containers(doc, toponyms)
+        list_kinds = self._list_kinds(doc, toponyms)
+        by_name: dict[tuple, Place | None] = {}
+        # Unambiguous names first; they anchor the others.
+        order = sorted(toponyms, key=lambda t: len({(c.country_code, c.admin1_code) for c in t.candidates}))
+        anchors: list[Place] = []
+        for t in order:
+            if t.is_demonym:
+                continue  # recognised with its country
+            key = (t.name.casefold(), t.is_region_phrase, containers.get(id(t), ()), list_kinds.get(id(t)))
+            if key in by_name:
+                t.place = by_name[key]
+                continue
+            t.place = self._choose(doc, t, context_cc, context_a1, anchors, containers.get(id(t), ()),
+                                   list_kinds.get(id(t)))
+            by_name[key] = t.place
+            if t.place is not None and t.place.feature == "city":
+                anchors.append(t.place)  # divisions count through context_a1 instead
+        return toponyms
+
+    @staticmethod
+    def _context(toponyms) -> tuple[dict[str, float], set[tuple[str, str]]]:
+        """Context boost per country (share of mentions), and the divisions named unambiguously."""
+        counts: dict[str, float] = {}
+        divisions: set[tuple[str, str]] = set()
+        for t in toponyms:
+            if t.is_demonym:
+                if t.place is not None and t.place.country_code:
+                    counts[t.place.country_code] = counts.get(t.place.country_code, 0) + 0.5
+                continue
+            for c in t.candidates:
+                if c.feature == "country":
+                    counts[c.country_code] = counts.get(c.country_code, 0) + 2
+            regions = {(c.country_code, c.admin1_code) for c in t.candidates if c.feature == "region"}
+            if len(regions) == 1 and (t.is_region_phrase or all(c.feature != "city" or c.population < 20000
+                                                                 for c in t.candidates)):
+                cc, a1 = next(iter(regions))
+                counts[cc] = counts.get(cc, 0) + 1
+                divisions.add((cc, a1))
+            # Names whose every candidate lies in one country ("Kharkiv", "Bakhmut") count too.
+            ccs = {c.country_code for c in t.candidates}
+            if len(ccs) == 1 and len(t.candidates) <= 3:
+                cc = ccs.pop()
+                counts[cc] = counts.get(cc, 0) + 0.5
+        # Share of mentions, damped when there are few: one "Russian-installed" must not
+        # outweigh the population prior ("Donetsk" is still the city in Ukraine).
+        total = sum(counts.values()) or 1.0
+        weight = 3.0 * min(1.0, total / 4)
+        return {cc: weight * n / total for cc, n in counts.items()}, divisions
+
+    def _comma_containers(self, doc, toponyms) -> dict[int, tuple]:
+        """'Pleasanton, California', 'Salisbury, England': the second names the first's container."""
+        out = {}
+        for a, b in zip(toponyms, toponyms[1:]):
+            between = doc[a.token_end: b.token_start]
+            if len(between) == 1 and between[0].text == "," and not b.is_demonym:
+                keys = tuple({(c.country_code, c.admin1_code if c.feature == "region" else "")
+                              for c in b.candidates if c.feature in _CONTAINER_FEATURES})
+                if keys:
+                    out[id(a)] = keys
+        return out
+
+    def _list_kinds(self, doc, toponyms) -> dict[int, str]:
+        """Toponym -> the feature its list mates share: "states such as California or Washington"
+        (regions), "Russia, Georgia and Armenia" (countries). A list is three names or more, or
+        names joined by "and"/"or"; each mate counts with its likeliest reading before context."""
+        out: dict[int, str] = {}
+        named = [t for t in toponyms if not t.is_demonym]
+        chain: list = []
+        joined = False
+        for a, b in zip(named, named[1:] + [None]):
+            if not chain:
+                chain, joined = [a], False
+            between = doc[a.token_end: b.token_start] if b is not None else ()
+            if 1 <= len(between) <= 2 and all(x.lower_ in (",", "and", "or", "&") for x in between):
+                chain.append(b)
+                joined = joined or any(x.lower_ in ("and", "or", "&") for x in between)
+                continue
+            if len(chain) >= 3 or (len(chain) == 2 and joined):
+                kinds = [max(m.candidates, key=lambda c, m=m: self._prior(c, m)).feature if m.candidates else None
+                         for m in chain]
+                for k, m in enumerate(chain):
+                    mates = set(kinds[:k] + kinds[k + 1:])
+                    if len(mates) == 1 and None not in mates and len({c.feature for c in m.candidates}) > 1:
+                        out[id(m)] = mates.pop()
+            chain = []
+        return out
+
+    def _adjacent_region(self, doc, t: Toponym) -> list[Place]:
+        """Regions named next to the toponym: 'Zolochiv in the Kharkiv region', 'the Idaho town of Moscow'."""
+        before = doc[max(0, t.token_start - 6): t.token_start].text
+        mb = _BEFORE.search(before)
+        if mb:
+            return list(self.gazetteer.candidates(re.sub(r"^(?:The|In|At|Of)\s+", "", mb.group(1))))
+        m = _AFTER.match(doc[t.token_end: min(len(doc), t.token_end + 8)].text)
+        return list(self.gazetteer.candidates(m.group(1))) if m else []
+
+    def _choose(self, doc, t: Toponym, context_cc, context_a1, anchors: list[Place], containers,
+                list_kind: str | None = None) -> Place | None:
+        cands = list(t.candidates)
+        if t.is_region_phrase and any(c.feature == "region" for c in cands):
+            cands = [c for c in cands if c.feature == "region"]
+        if not cands:
+            return None
+        written = normalize_name(t.name)
+        # Another entry of some size bears the written name as its own: an unrelated alias
+        # (Harare, once Salisbury; Casablanca, "White House" in translation) should lose to it.
+        own_named = any(normalize_name(c.name) == written and c.population >= _OWN_NAME_POPULATION for c in cands)
+        near_regions = self._adjacent_region(doc, t)
+        near_admin = {(c.country_code, c.admin1_code) for c in near_regions if c.feature in ("region", "city")}
+        best, best_score = None, -1e9
+        for c in cands:
+            s = self._prior(c, t)
+            s += context_cc.get(c.country_code, 0.0)
+            if c.feature == "city" and (c.country_code, c.admin1_code) in context_a1:
+                s += 1.0
+            if (c.country_code, c.admin1_code) in near_admin:
+                s += 8
+            if list_kind is not None and c.feature == list_kind:
+                s += 2  # a name in a list of states is a state
+            if containers and c.feature != "country" and any(
+                    cc == c.country_code and (not a1 or a1 == c.admin1_code) for cc, a1 in containers):
+                s += 6
+            if anchors and c.feature == "city":
+                d = min(haversine_km(c, a) for a in anchors)
+                s += 2 if d < 100 else 1 if d < 300 else 0.5 if d < 800 else 0
+            elif c.feature == "region" and any((a.country_code, a.admin1_code) == (c.country_code, c.admin1_code)
+                                                for a in anchors):
+                s += 2  # "Washington" in an article about Seattle and Spokane is the state
+            # An alias shared by unrelated places ("Sloviansk" is also listed under Nikopol):
+            # prefer the entry whose own name is spelled like the text.
+            own = normalize_name(c.name)
+            # A spelling variant ("Odesa" for "Odessa") is nearly as good as the own name.
+            # "New York" for "New York City": the written name is the own name's first words.
+            if own == written or own.split()[: len(written.split())] == written.split():
+                s += 1.0
+            else:
+                similarity = difflib.SequenceMatcher(None, own, written).ratio()
+                s += 0.5 * similarity
+                if own_named and similarity < _VARIANT_SIMILARITY:
+                    s -= _UNRELATED_ALIAS_PENALTY
+            if s > best_score:
+                best, best_score = c, s
+        if near_admin and best is not None and (best.country_code, best.admin1_code) not in near_admin:
+            # "Hlyboke in the Kharkiv region" with no Hlyboke there in the gazetteer: the region
+            # is the most specific place the text supports, better than a namesake elsewhere.
+            region = next((c for c in near_regions if c.feature == "region"), None)
+            if region is not None:
+                return region
+        if t.is_region_phrase and best is not None and best.feature == "city":
+            region = self.gazetteer.region_of(best.country_code, best.admin1_code)
+            if region is not None:
+                return region
+        return best
+
+    def _prior(self, c: Place, t: Toponym) -> float:
+        """The gazetteer prior, adjusted for "X region" phrases."""
+        s = prior(c, c.geonameid in self.gazetteer.capitals)
+        if t.is_region_phrase:
+            s += 6 if c.feature == "region" else -1 if c.feature == "city" else 0
+        return s

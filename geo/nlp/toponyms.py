@@ -1,0 +1,585 @@
+"""Toponym recognition (spaCy entities + gazetteer matching); resolution lives in `resolution`.
+
+Recognition: spaCy's small model mislabels many places ("Kiev" PERSON, "Belgorod" ORG,
+"Kotluban" NORP), so any proper-noun sequence that the gazetteer knows is a candidate, unless it
+is part of a person's name, a common word, or a minor namesake inside an organisation's name.
+Region phrases ("the Belgorod region", "Krasnodar Territory", "region of Volgograd", "Mykolaiv
+and Kherson regions") resolve to first-level divisions. Demonyms ("Russian", "European") are
+toponyms of their country or continent, as in the GeoWebNews annotation scheme; they carry
+`is_demonym` so that the event extractor can tell them from places of occurrence.
+"""
+from __future__ import annotations
+
+import logging
+import difflib
+import re
+from dataclasses import dataclass, field
+
+from ..places.gazetteer import AREA_FEATURES, Gazetteer, Place
+from ..places.names import normalize_name
+from .resolution import Resolver
+
+log = logging.getLogger(__name__)
+
+REGION_WORDS = {"region", "regions", "oblast", "oblasts", "territory", "krai", "kray", "province",
+                "provinces", "area", "district"}
+# Capitalised words that are never places on their own even when a gazetteer has a hamlet of that
+# name; inside a longer name they are fine ("South Korea", "West Virginia", "Union City").
+_NOT_PLACES = {
+    "president", "minister", "ministry", "defence", "defense", "army", "air", "force", "forces",
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january",
+    "february", "march", "april", "may", "june", "july", "august", "september", "october",
+    "november", "december", "patriot", "russian", "ukrainian", "american", "german", "polish",
+    "the", "a", "an", "he", "she", "it", "they", "we", "i", "but", "and", "or", "according",
+    "state", "secretary", "general", "governor", "mayor", "police", "reuters", "afp", "dpa", "tass",
+    "x", "telegram", "video", "videos", "photo", "oops", "please", "something", "meanwhile",
+    "separately", "despite", "later", "hours", "officials", "national", "guard", "navy", "center",
+    "centre", "city", "town", "village", "union", "west", "east", "north", "south", "european",
+    "central", "western", "eastern", "northern", "southern", "federal", "republic", "university",
+    "vice", "king", "leader", "officer", "mission", "justice", "god", "star", "bank", "street",
+    "chamber", "commerce",
+}
+_MAX_NGRAM = 4
+_SMALL_PLACE = 5000
+_PERSON_OR_TOWN = 20_000  # spaCy's PERSON on a single word: a town this big is more likely meant
+_FAMOUS_PLACE = 100_000
+# A bare word known only as an alternate name (not the entry's own name) needs a place cue unless
+# the place is a metropolis ("Kiev", "Kharkov", "Odessa" are old spellings everyone uses).
+_ALIAS_ONLY_PLACE = 1_000_000  # a namesake this big is a place even inside an organisation's name
+_REGION_AFTER = re.compile(r"^,?\s*(?:in\s+)?(?:the\s+)?[A-Z][\w'’-]+(?:'s)?\s+(?:[A-Z][\w'’-]+\s+)?(?:region|oblast|province|district|territory|krai)\b")
+_PLACE_PREPOSITIONS = {"in", "near", "at", "outside", "around", "from", "to", "into", "towards", "toward",
+                       "over", "across", "between", "through", "via"}
+_STRONG_PLACE_CUES = {"in", "near", "outside", "around"}
+_SETTLEMENT_WORDS = {"village", "town", "city", "settlement", "hamlet", "port", "suburb", "district",
+                     "region", "municipality", "outskirts", "area"}
+# "Russia's Black Sea coast", "the Black Sea Fleet": the sea names a coastline or a navy here,
+# and its centre would put the place hundreds of km off.
+_SEA_MODIFIED = {"coast", "coastline", "coasts", "shore", "shores", "fleet", "port", "ports", "resort", "resorts"}
+_MIXED_CASE_ACRONYM = re.compile(r"^(?=.*[a-z])[A-Z][a-z]?[A-Z][a-zA-Z]?$")
+_ABBREVIATION = re.compile(r"^(?:[A-Z]\.){2,3}$")  # "U.S.", "U.K.", "U.S.A."
+# "Severn, Md.", "PLEASANTON, Calif.": AP-style state abbreviations, only right after a comma.
+_STATE_ABBREVIATION = re.compile(r"^(?:[A-Z][a-z]{1,4}\.|(?:[A-Z]\.){2}|W\.Va\.)$")
+_CONNECTORS = {"and", "of", "the", "de", "del", "da", "do", "la", "le", "on", "upon", "&"}
+_NAME_ENTS = ("PERSON", "ORG", "WORK_OF_ART", "EVENT", "LAW", "LOC", "FAC", "PRODUCT")
+
+
+_SETTLEMENT_CUES = {"village", "town", "settlement", "hamlet", "city", "port", "district"}
+
+
+@dataclass
+class Toponym:
+    """A place name in an article: character span, resolved entry (None if unresolved)."""
+
+    start: int
+    end: int
+    name: str
+    token_start: int
+    token_end: int
+    is_region_phrase: bool = False
+    place: Place | None = None
+    candidates: tuple[Place, ...] = field(default=(), repr=False)
+    is_demonym: bool = False  # "Russian": the country as a modifier, never an event's place
+    within: str | None = None  # "Colorado" when the name is "Colorado State University"
+
+    def to_dict(self, article_id: str) -> dict:
+        """One line of `python -m geo toponyms` output."""
+        p = self.place
+        return {
+            "article_id": article_id, "start": self.start, "end": self.end, "name": self.name,
+            "lat": p.lat if p else None, "lon": p.lon if p else None,
+            "country_code": (p.country_code or None) if p else None, "feature": p.feature if p else None,
+            "geonameid": p.geonameid if p and p.geonameid > 0 else None,
+            "source": p.source if p else None,
+            "kind": "demonym" if self.is_demonym else "named_after" if self.within else "name",
+            **({"within": self.within} if self.within else {}),
+        }
+
+
+def _is_name_token(tok) -> bool:
+    t = tok.text
+    if t in ("St.", "Mt.", "Ft.", "ST.", "MT.", "FT."):
+        return True
+    if _STATE_ABBREVIATION.match(t) and not _ABBREVIATION.match(t):
+        return tok.i > 0 and tok.doc[tok.i - 1].text == ","
+    return bool(t[:1].isupper() and (re.match(r"^[^\W\d_][\w'’-]*$", t) or _ABBREVIATION.match(t)))
+
+
+def _big(cands) -> bool:
+    """A country, continent, sea or division, or a city big enough to be meant by its bare name."""
+    return any(c.feature in ("country", "region", *AREA_FEATURES) or c.population >= _FAMOUS_PLACE for c in cands)
+
+
+def _metropolis(cands) -> bool:
+    return any(c.feature == "country" or c.feature == "city" and c.population >= _ALIAS_ONLY_PLACE for c in cands)
+
+
+class ToponymRecognizer:
+    """Finds toponyms in spaCy docs using a Gazetteer and resolves them with a Resolver."""
+
+    def __init__(self, gazetteer: Gazetteer, geocoder=None):
+        """`geocoder`: a `geocoding.LayeredGeocoder` whose online layer resolves place entities
+        the gazetteer lacks; by default built from the settings (online only if allowed)."""
+        self.gazetteer = gazetteer
+        self.resolver = Resolver(gazetteer)
+        if geocoder is None:
+            from ..errors import ConfigurationError
+            from ..places.geocoding import make_layered_geocoder
+
+            try:
+                geocoder = make_layered_geocoder(gazetteer)
+            except ConfigurationError as error:
+                # A bad online setting must not take the dashboard down: offline answers still work.
+                log.error("online geocoding disabled: %s", error)
+        self.geocoder = geocoder
+
+    def resolve(self, doc, toponyms: list[Toponym]) -> list[Toponym]:
+        """Choose one gazetteer entry per toponym using the article's context (see `resolution`)."""
+        return self.resolver.resolve(doc, toponyms)
+
+    def toponyms(self, doc) -> list[Toponym]:
+        """Every toponym of `doc`, resolved, as `python -m geo toponyms` reports them: a place
+        inside the name of a facility, organisation or event ("Colorado State University",
+        "Dubai World Cup", "Manila Cathedral") is reported as that whole name, located at the
+        place it is named after (`within`). The event extractor uses `recognize` + `resolve`,
+        where "Kharkiv" inside "the Kharkiv Regional Administration said" stays the city."""
+        return whole_names(doc, context_acronyms(doc, self.resolve(doc, self.recognize(doc)), self.gazetteer))
+
+    # -- recognition -------------------------------------------------------------------------
+    def recognize(self, doc) -> list[Toponym]:
+        """Place-name spans in `doc` (longest gazetteer match first), not yet resolved."""
+        person, weak, surnames, heads = self._name_entities(doc)
+        found: list[Toponym] = []
+        i, n = 0, len(doc)
+        while i < n:
+            if not _is_name_token(doc[i]) or i in person:
+                i += 1
+                continue
+            match = self._comma_abbreviated(doc, i) or self._longest_match(doc, i, person, weak, surnames, head=i in heads)
+            dem = self._demonym(doc, i)
+            if dem is not None and (match is None or len(dem[0]) >= len(match[0])):
+                span, place = dem
+                found.append(Toponym(span.start_char, span.end_char, span.text, span.start, span.end,
+                                     place=place, candidates=(place,), is_demonym=True))
+                i = span.end
+                continue
+            if match is None:
+                i += 1
+                continue
+            span, cands = match
+            if not cands:
+                i = span.end
+                continue
+            span, cands = self._landmark_tail(doc, span) or (span, cands)
+            top = Toponym(span.start_char, span.end_char, span.text, span.start, span.end, candidates=cands)
+            top.is_region_phrase = self._region_phrase(doc, span)
+            found.append(top)
+            i = span.end
+        self._add_coordinated_regions(doc, found)
+        if self.geocoder is not None and getattr(self.geocoder, "online", None) is not None:
+            found = self._add_online(doc, found, person)
+        return found
+
+    def _add_online(self, doc, found: list[Toponym], person) -> list[Toponym]:
+        """Place entities spaCy found that the gazetteer lacks ("Eastern Ghouta"), via the online layer."""
+        from ..places.geocoding import place_from_location
+
+        taken = {k for t in found for k in range(t.token_start, t.token_end)}
+        spans = [(ent, False) for ent in doc.ents if ent.label_ in ("GPE", "LOC")]
+        # "the village of Buhruvatka": a settlement cue names a place whatever spaCy thinks it is.
+        for tok in doc:
+            if tok.lower_ == "of" and tok.i >= 1 and doc[tok.i - 1].lower_ in _SETTLEMENT_CUES:
+                j = tok.i + 1
+                while j < len(doc) and doc[j].is_title and doc[j].is_alpha:
+                    j += 1
+                if j > tok.i + 1:
+                    spans.append((doc[tok.i + 1: j], True))
+        for ent, cued in spans:
+            # spaCy often calls an unknown village a person; the cue says otherwise.
+            if any(k in taken or (k in person and not cued) for k in range(ent.start, ent.end)):
+                continue
+            taken.update(range(ent.start, ent.end))
+            span = ent[1:] if ent[0].lower_ == "the" and len(ent) > 1 else ent
+            loc = self.geocoder.geocode(span.text)
+            if loc is None:
+                continue
+            place = place_from_location(loc, span.text)
+            found.append(Toponym(span.start_char, span.end_char, span.text, span.start, span.end,
+                                 place=place, candidates=(place,)))
+        return sorted(found, key=lambda t: t.start)
+
+    def _name_entities(self, doc):
+        """Tokens of people's names (never places), inner tokens of other multi-word names (only
+        big places there: "Institute for the Study of War" no), people's name words, and the
+        first tokens of other names (a place may start them: "New York Times")."""
+        person, weak, surnames, heads = set(), set(), set(), set()
+        for ent in doc.ents:
+            if len(ent) < 2 or ent.label_ not in _NAME_ENTS:
+                continue
+            first = ent.start + (1 if ent[0].lower_ == "the" else 0)
+            # "Abuja Chamber of Commerce and Industry" tagged PERSON: people's names have no "of".
+            is_person = ent.label_ == "PERSON" and not any(t.lower_ == "of" for t in ent)
+            if is_person:
+                if self.gazetteer.candidates(ent.text):
+                    continue  # the whole "name" is a place: "Kryvyi Rih" tagged PERSON
+                person.update(range(first, ent.end))
+                # "Kelly" or "Levi" alone later in the text is the same person; a famous place
+                # is still that place ("Abuja" after "Abuja Seahawks" was misread as a person).
+                surnames.update(t.text for t in ent[first - ent.start:]
+                                if t.is_title and not _metropolis(self.gazetteer.candidates(t.text)))
+            else:
+                # A name often starts with the place it is named after ("Kharkiv Regional
+                # Administration", "Beverly Hills Police Department"); spaCy also swallows
+                # "Hlyboke in the Kharkiv region" whole. Later words are weak ("Study of War").
+                weak.update(range(first + 1, ent.end))
+                heads.add(first)
+        return person, weak - heads, surnames, heads
+
+    def _longest_match(self, doc, i, person, weak, surnames, head=False):
+        """(span, candidates) of the longest plausible gazetteer name starting at token i, or None;
+        (span, ()) to skip a span as a whole."""
+        n = len(doc)
+        for j in range(min(n, i + _MAX_NGRAM + 4), i, -1):
+            span = doc[i:j]
+            if any(k in person for k in range(i, j)) or not self._name_span(span):
+                continue
+            cands = self.gazetteer.candidates(span.text)
+            if not cands:
+                continue
+            if j - i == 1 and (span.text.lower() in _NOT_PLACES or (doc[i].is_stop and not span.text.isupper())
+                               or _MIXED_CASE_ACRONYM.match(span.text)):
+                continue  # "MoD", "PoP": abbreviations of bodies and events, not hamlets
+            if j - i == 1 and _STATE_ABBREVIATION.match(span.text) and not _ABBREVIATION.match(span.text):
+                cands = tuple(c for c in cands if c.feature == "region")  # "Severn, Md."
+                if not cands:
+                    continue
+            whole_place_entity = any(e.start <= i and e.end == j and e.label_ in ("GPE", "LOC", "FAC")
+                                     for e in doc.ents if e.start <= i < e.end)
+            if head and j - i > 1 and not whole_place_entity and not any(
+                    c.population >= _PERSON_OR_TOWN or c.feature != "city" for c in cands):
+                continue  # "Beverly Hills Police Department" yes, "Notre Dame" (university) no
+            if not head and any(k in weak for k in range(i, j)) and not _big(
+                    [c for c in cands if c.feature != "city" or normalize_name(c.name) == normalize_name(span.text)]):
+                continue  # inside a multi-word name only a big place counts, a city under its own name
+            if (j - i == 1 and span.text in surnames and not any(c.feature in ("country", *AREA_FEATURES) for c in cands)
+                    and not (i > 0 and doc[i - 1].lower_ in _STRONG_PLACE_CUES)):
+                continue  # "Kelly said" after "Mary Kelly"; but "in Riverdale" after "Riverdale Lukoil" is the place
+            nxt = doc[j].lower_ if j < n else ""
+            if nxt in _SEA_MODIFIED and all(c.feature == "water" for c in cands):
+                return span, ()  # skipped as a whole: "Sea" alone is no place either
+            if self._inside_longer_name(span, cands):
+                return span, ()  # "Aston Villa", "Time Warner", "Winfield Mowden": no small town there
+            if self._plausible(span, cands):
+                return span, cands
+        return None
+
+    def _landmark_tail(self, doc, span):
+        """'the Zaporizhzhia nuclear power plant', 'the Kakhovka dam': a place name with the
+        lowercase words of a landmark named after it (the plant is 50 km from the city)."""
+        for k in (3, 2, 1):
+            tail = doc[span.end: span.end + k]
+            if len(tail) < k or not all(t.is_alpha and t.is_lower for t in tail):
+                continue
+            cands = tuple(c for c in self.gazetteer.candidates(f"{span.text} {tail.text}") if c.feature == "landmark")
+            if cands:
+                return doc[span.start: span.end + k], cands
+        return None
+
+    def _comma_abbreviated(self, doc, i):
+        """'Washington, D.C.': a name whose abbreviated qualifier follows a comma, when the
+        gazetteer knows the pair as one name."""
+        if i + 2 >= len(doc) or doc[i + 1].text != "," or not _ABBREVIATION.match(doc[i + 2].text):
+            return None
+        cands = self.gazetteer.candidates(f"{doc[i].text} {doc[i + 2].text}")
+        return (doc[i: i + 3], cands) if cands else None
+
+    def _demonym(self, doc, i):
+        """'Russian', 'Central American', 'North Koreans' -> (span, country or area)."""
+        for j in range(min(len(doc), i + 2), i, -1):
+            span = doc[i:j]
+            if not all(_is_name_token(t) and not t.text.isupper() for t in span):
+                continue
+            place = self.gazetteer.demonym(span.text)
+            if place is not None:
+                return span, place
+        return None
+
+    @staticmethod
+    def _name_span(span) -> bool:
+        """Capitalised words, a hyphenated compound ('Slavyansk-na-Kubani'), or names joined by
+        a lowercase connector ('Trinidad and Tobago', 'Republic of Armenia', 'Sea of Azov')."""
+        words = 0
+        last = len(span) - 1
+        for k, t in enumerate(span):
+            glued = k > 0 and not span[k - 1].whitespace_
+            if t.text in ("-", "‐"):
+                if not glued or k == last or t.whitespace_:
+                    return False
+                continue
+            if _is_name_token(t) or (glued and span[k - 1].text in ("-", "‐") and t.is_alpha):
+                words += 1
+                continue
+            if 0 < k < last and t.text in _CONNECTORS and _is_name_token(span[k + 1]) and span[k + 1].text not in _CONNECTORS:
+                continue
+            return False
+        return words <= _MAX_NGRAM or all(not t.whitespace_ for t in span[:-1])
+
+    @staticmethod
+    def _inside_longer_name(span, cands) -> bool:
+        """A small place's name glued to other capitalised words is part of a longer name the
+        gazetteer does not know (a club, a company, a person spaCy missed), not that place.
+        Dates, titles and cue words next to it do not count ("Kupiansk Tuesday", "In Robotyne")."""
+        if _big(cands):
+            return False
+        if span[0].ent_type_ in ("ORG", "FAC", "GPE", "LOC", "EVENT"):
+            return False  # an organisation or site named after the place ("Owensboro Public Schools")
+        doc = span.doc
+
+        def name_word(tok) -> bool:
+            return (_is_name_token(tok) and not tok.is_stop and tok.lower_ not in _NOT_PLACES
+                    and tok.lower_ not in REGION_WORDS and tok.lower_ not in _SITE_WORDS and not tok.text.isupper())
+
+        before = doc[span.start - 1] if span.start > 0 else None
+        after = doc[span.end] if span.end < len(doc) else None
+        return ((before is not None and before.whitespace_ == " " and name_word(before) and not span[0].is_sent_start)
+                or (after is not None and span[-1].whitespace_ == " " and name_word(after)))
+
+    def _plausible(self, span, cands) -> bool:
+        text = span.text
+        if text.isupper() and len(text) > 1:
+            # Acronyms (HUR, ISW, NATO) are organisations unless they name a country or union
+            # (US, UK, EU); a long all-caps word is a dateline ("WASHINGTON —", "LOS ANGELES (AP)").
+            if any(c.feature in ("country", *AREA_FEATURES) for c in cands):
+                return True
+            doc = span.doc
+            nxt = doc[span.end].text if span.end < len(doc) else ""
+            after = doc[span.end + 1].text if span.end + 1 < len(doc) else ""
+            dateline = ((span.start == 0 or "\n" in doc[span.start - 1].text_with_ws) and nxt in ("(", ",", "—", "–", "-")
+                        or nxt == "(" and after.isupper())  # "... The Associated Press. WASHINGTON (AP)"
+            if "." in text and span.start > 0 and doc[span.start - 1].text == ",":
+                return _big(cands)  # "ALBUQUERQUE, N.M.", "Washington, D.C."
+            if _ABBREVIATION.match(text):
+                return _big(cands)  # "in D.C.", "the D.C. Commission"
+            if dateline:
+                return True  # "WAUSAU, Wis. (WSAW) --": the dateline names the place
+            return len(text.replace(" ", "")) >= 5 and (dateline or span[0].ent_type_ != "ORG") and _big(cands)
+        ent_label = span[0].ent_type_
+        if ent_label in ("GPE", "LOC", "FAC"):
+            return True
+        if (span[0].ent_type_ == "PERSON" and len(span) == 1 and len(text) <= 3
+                and not any(c.feature == "country" for c in cands)):
+            return False  # "Putin and Xi met": a short personal name, even if a region's code is "XI"
+        if any(c.feature in ("country", "region", *AREA_FEATURES) for c in cands):
+            return True
+        if len(span) > 1 and any(c.feature == "district" for c in cands):
+            return True  # "706 Orange County residents" (spaCy: PERCENT)
+        doc = span.doc
+        prev = doc[span.start - 1].lower_ if span.start >= 1 else ""
+        if ent_label in ("DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL", "ORDINAL"):
+            # "in Manbij near the border" (spaCy: DATE); months and weekdays never get this far
+            return prev in _STRONG_PLACE_CUES and max(c.population for c in cands) >= _SMALL_PLACE
+        prev2 = doc[span.start - 2].lower_ if span.start >= 2 else ""
+        after = doc[span.end: span.end + 6].text
+        cue = (prev in _PLACE_PREPOSITIONS or (prev == "of" and prev2 in _SETTLEMENT_WORDS)
+               or bool(_REGION_AFTER.match(after)))
+        if ent_label == "PERSON" and len(span) == 1:
+            # A lone first name or surname ("Kelly said") that is also a village: a cue or a town.
+            return cue or max(c.population for c in cands) >= _PERSON_OR_TOWN
+        # Capitalised common nouns are only places if spaCy calls them proper nouns.
+        if not all(t.pos_ == "PROPN" or t.text == "-" or not t.whitespace_ for t in span):
+            return False
+        written = normalize_name(text)
+        # A transliteration variant ("Kupiansk" of Kupyansk, "Sloviansk" of Slovyansk) is spelled
+        # almost like the entry's own name; an unrelated alias ("Baza" of Basel) is not.
+        own = [c for c in cands if difflib.SequenceMatcher(None, normalize_name(c.name), written).ratio() >= 0.75]
+        if not own and len(span) == 1 and not cue and max(c.population for c in cands) < _ALIAS_ONLY_PLACE:
+            return False  # "the Baza Telegram channel": Baza is only an alias of Basel
+        if max(c.population for c in cands) >= _SMALL_PLACE:
+            return True
+        # Hamlets named like words ("War", "Media") need a place cue: "the village of X", "near X".
+        return cue
+
+    @staticmethod
+    def _region_phrase(doc, span) -> bool:
+        nxt = doc[span.end] if span.end < len(doc) else None
+        prev2 = doc[span.start - 2: span.start] if span.start >= 2 else None
+        if nxt is not None and nxt.lower_ in REGION_WORDS:
+            return True
+        # "the region of Volgograd" names a region; "a residential district of Kyiv" a part of a city.
+        if prev2 is not None and prev2[1].lower_ == "of" and prev2[0].lower_ in REGION_WORDS - {"area", "district"}:
+            return True
+        return False
+
+    @staticmethod
+    def _add_coordinated_regions(doc, found: list[Toponym]) -> None:
+        # "the Mykolaiv and Kherson regions": the first name is a region too.
+        # "the Belgorod, Kursk and Bryansk regions": every name of the list, walking back.
+        for k in range(len(found) - 2, -1, -1):
+            a, b = found[k], found[k + 1]
+            between = doc[a.token_end: b.token_start]
+            if b.is_region_phrase and len(between) <= 2 and all(t.lower_ in ("and", ",", "or") for t in between):
+                last = next((t for t in found[k + 1:] if doc[t.token_end: t.token_end + 1].text.lower()
+                             in ("regions", "oblasts", "provinces")), None)
+                if last is not None:
+                    a.is_region_phrase = True
+
+
+_STREET_NAMES = {"street", "avenue", "road", "boulevard", "lane", "drive", "parade"}
+_STREET_WORDS = _STREET_NAMES | {"st", "ave", "rd", "blvd"}
+_ORDINAL = re.compile(r"^\d+(?:st|nd|rd|th)$")
+# ...unless the name is a body's: "Maryland State Police", "Central Bank of Malta".
+_BODY_WORDS = {"police", "bank", "federation", "service", "services", "ministry", "department", "agency"}
+_WHOLE_NAME_ENTS = ("ORG", "FAC", "EVENT", "GPE", "LOC")
+_NAME_END = {"'s", "’s", ","}
+# Words that make a name a site (a building, a street, a campus, a venue, a part of a place)
+# rather than an organisation: "Manila Cathedral", "Royal Street", "Oaxaca State", "West Wales".
+# Organisations named after a place stay the place ("Washington Post", "Pakistan Army").
+_SITE_WORDS = {
+    "university", "college", "institute", "academy", "school", "hospital", "cathedral", "church",
+    "chapel", "basilica", "mosque", "temple", "castle", "palace", "centre", "center", "airport",
+    "station", "stadium", "arena", "park", "gardens", "garden", "square", "bridge", "river", "lake", "island", "islands", "harbor", "harbour", "delta", "bay",
+    "township", "library", "court", "courthouse", "hall", "cup", "turf", "racecourse", "village",
+    "beach", "mountains", "valley", "embassy", "consulate", "state", "city", "municipal", "quarter",
+    "west", "east", "north", "south", "western", "eastern", "northern", "southern", "central",
+} | _STREET_NAMES
+
+
+def whole_names(doc, toponyms: list[Toponym]) -> list[Toponym]:
+    """Widen each resolved toponym that spaCy sees inside a longer named entity to that entity,
+    and add street names.
+
+    GeoWebNews-style annotation treats "University of Alberta" or "Birmingham City" as one
+    toponym located where the place it names is. The entity loses a leading "the" and anything
+    from a possessive or a comma on ("the Manila Cathedral, Cardinal Tagle"); it must contain no
+    other toponym, and demonyms stay as they are ("the Russian Embassy" is not in Russia).
+    A street ("Royal Street", "Collins Avenue", "Third Street") is not in the place it may be
+    named after: it is put in the article's main city, the city it mentions most.
+    """
+    by_token = {}
+    for t in toponyms:
+        for k in range(t.token_start, t.token_end):
+            by_token[k] = t
+    entities = {id(t): _entity_around(doc, t) for t in toponyms}
+    # Names inside street names ("Royal" of "Royal Street") say nothing about the article's city.
+    focus = _main_city([t for t in toponyms if entities[id(t)] is None or not _is_street(entities[id(t)])])
+    out = []
+    for t in toponyms:
+        ent = entities[id(t)]
+        if ent is None or t.place is None or t.is_demonym:
+            out.append(t)
+            continue
+        others = {id(by_token[k]) for k in range(ent.start, ent.end) if k in by_token}
+        if others != {id(t)}:
+            out.append(t)
+            continue
+        # A street is in the article's city, whatever it is named after.
+        place = focus if focus is not None and _is_street(ent) else t.place
+        out.append(Toponym(ent.start_char, ent.end_char, ent.text, ent.start, ent.end, t.is_region_phrase,
+                           place, t.candidates, within=t.name))
+    if focus is not None:
+        out.extend(_streets(doc, by_token, focus))
+    return sorted(out, key=lambda t: t.start)
+
+
+def _is_street(span) -> bool:
+    """'Royal Street', 'Eglinton Avenue West', '14th St.'"""
+    return any(tok.lower_.rstrip(".") in _STREET_WORDS for tok in span[1:])
+
+
+def _main_city(toponyms: list[Toponym]) -> Place | None:
+    counts: dict[int, int] = {}
+    first: dict[int, Place] = {}
+    for t in toponyms:
+        if t.place is not None and t.place.feature == "city" and not t.is_demonym:
+            counts[t.place.geonameid] = counts.get(t.place.geonameid, 0) + 1
+            first.setdefault(t.place.geonameid, t.place)
+    if not counts:
+        return None
+    return first[max(counts, key=lambda g: counts[g])]  # dicts keep order: ties go to the first named
+
+
+def _streets(doc, taken, focus: Place) -> list[Toponym]:
+    """'Desire Street', 'Third Street', '14th St.', 'Assiniboine Avenue' not already covered."""
+    found = []
+    for tok in doc:
+        if tok.lower_.rstrip(".") not in _STREET_WORDS or not tok.text[:1].isupper() or tok.i in taken:
+            continue
+        j = tok.i
+        while j > 0 and j - 1 not in taken and (_is_name_token(doc[j - 1]) or _ORDINAL.match(doc[j - 1].text)) \
+                and doc[j - 1].lower_ not in _NOT_PLACES and tok.i - j < 3:
+            j -= 1
+        if j == tok.i:
+            continue
+        span = doc[j: tok.i + 1]
+        found.append(Toponym(span.start_char, span.end_char, span.text, span.start, span.end,
+                             place=focus, candidates=(focus,), within=focus.name))
+    return found
+
+
+def _entity_around(doc, t: Toponym):
+    for ent in doc.ents:
+        if ent.label_ not in _WHOLE_NAME_ENTS or not (ent.start <= t.token_start and t.token_end <= ent.end):
+            continue
+        start, end = ent.start, ent.end
+        if doc[start].lower_ == "the" and start < t.token_start:
+            start += 1
+        for k in range(t.token_end, end):
+            if doc[k].text in _NAME_END:
+                end = k
+                break
+        extra = [tok.lower_ for tok in doc[start:end] if not t.token_start <= tok.i < t.token_end]
+        if (extra and any(w in _SITE_WORDS for w in extra) and not any(w in _BODY_WORDS for w in extra)
+                and all(_is_name_token(tok) or tok.lower_ in _CONNECTORS for tok in doc[start:end])):
+            return doc[start:end]
+        return None
+    return None
+
+
+# ISO 3166-2 codes that are also everyday words in capitals ("OK", "HI" in a headline).
+_CODES_THAT_ARE_WORDS = {"OK", "HI", "OH", "ID", "AH"}
+
+
+def _acronyms(name: str) -> set[str]:
+    """'South Africa' -> {'SA', 'S.A.'}; 'Trinidad and Tobago' -> {'TT', 'T.T.', 'T&T'}."""
+    words = name.split()
+    initials = [w[0] for w in words if w.lower() not in _CONNECTORS]
+    if len(initials) < 2 or not all(c.isupper() for c in initials):
+        return set()
+    forms = {"".join(initials), ".".join(initials) + "."}
+    if "and" in (w.lower() for w in words):
+        forms.add("&".join(initials))
+    return forms
+
+
+def context_acronyms(doc, toponyms: list[Toponym], gazetteer: Gazetteer) -> list[Toponym]:
+    """Add acronyms of countries and divisions the article names ("SA" after "South Africa",
+    "T&T" after "Trinidad and Tobago") and ISO codes of divisions it has places in ("BC", "B.C."
+    in a story about Nelson and Castlegar); an acronym two of its places share is left out."""
+    forms: dict[str, Place | None] = {}
+
+    def add(form: str, p: Place) -> None:
+        forms[form] = None if forms.get(form, p) != p else p  # None: ambiguous in this article
+
+    for t in toponyms:
+        p = t.place
+        if p is None:
+            continue
+        if p.feature in ("country", "region"):
+            for form in _acronyms(p.name):
+                add(form, p)
+        iso = gazetteer.admin1_iso_code(p.country_code, p.admin1_code) if p.admin1_code else None
+        if iso and len(iso) == 2 and iso.isalpha():
+            region = gazetteer.region_of(p.country_code, p.admin1_code)
+            if region is not None:
+                add(iso, region)
+                add(f"{iso[0]}.{iso[1]}.", region)
+    if not any(forms.values()):
+        return toponyms
+    taken = {k for t in toponyms for k in range(t.token_start, t.token_end)}
+    out = list(toponyms)
+    for tok in doc:
+        place = forms.get(tok.text)
+        if (place is not None and tok.i not in taken and tok.ent_type_ != "PERSON" and not tok.is_stop
+                and tok.text not in _CODES_THAT_ARE_WORDS):
+            out.append(Toponym(tok.idx, tok.idx + len(tok.text), tok.text, tok.i, tok.i + 1,
+                               place=place, candidates=(place,)))
+    return sorted(out, key=lambda t: t.start)
