@@ -12,7 +12,7 @@ __version__ = "0.1.0"
 _EXPORTS = {
     "Article": "model", "Event": "model", "EVENT_TYPES": "model", "DEFAULT_BORDER": "model",
     "EventAtlasError": "errors",
-    "load_articles": "formats",
+    "load_articles": "formats", "EXPORTERS": "formats",
     "Gazetteer": "places",
     "EventExtractor": "nlp",
     "distance_to_border_km": "geometry",

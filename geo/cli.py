@@ -1,4 +1,4 @@
-"""Command line: `python -m geo {extract,toponyms,ingest} ...` (see README)."""
+"""Command line: `python -m geo {extract,toponyms,ingest,export,reextract,correct,geocode,synth} ...` (see README)."""
 from __future__ import annotations
 
 import argparse
@@ -9,6 +9,7 @@ from pathlib import Path
 
 from . import settings
 from .formats.articles import load_articles
+from .formats.export import EXPORTERS
 from .errors import EventAtlasError
 
 
@@ -140,17 +141,15 @@ def cmd_geocode(a) -> int:
 
 
 def cmd_export(a) -> int:
-    from .formats import export
     from .store.store import EventStore
 
-    writers = {"csv": export.to_csv, "geojson": export.to_geojson, "kml": export.to_kml}
     db = settings.db_path(a.db)
     if not db.exists():
         print(f"error: no event store at {db} (run `python -m geo ingest` first)", file=sys.stderr)
         return 2
     with EventStore(db) as store:
         df = store.events_frame()
-    data = writers[a.format](df)
+    data = EXPORTERS[a.format].write(df)
     if a.out == "-":
         sys.stdout.buffer.write(data)
     else:
@@ -206,7 +205,7 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--db")
     g.set_defaults(func=cmd_geocode)
     x = sub.add_parser("export", help="write all events of the store as CSV, GeoJSON or KML")
-    x.add_argument("--format", choices=("csv", "geojson", "kml"), required=True)
+    x.add_argument("--format", choices=list(EXPORTERS), required=True)
     x.add_argument("--db", help="store path (default: $EVENT_ATLAS_DB or data/events.db)")
     x.add_argument("--out", required=True, help="output file ('-' for stdout)")
     x.set_defaults(func=cmd_export)

@@ -12,6 +12,8 @@ import io
 import json
 import math
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 from xml.etree import ElementTree as ET
 
@@ -124,3 +126,21 @@ def to_kml(df: pd.DataFrame, name: str = "Event Atlas events") -> bytes:
         if elem.text:
             elem.text = _XML_INVALID.sub("\ufffd", elem.text)  # not allowed in XML 1.0 at all
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+@dataclass(frozen=True)
+class Exporter:
+    """One download/export format: the dashboard's buttons and `geo export --format` iterate these."""
+
+    write: Callable[[pd.DataFrame], bytes]
+    mime: str
+    suffix: str
+    label: str  # the dashboard's button
+
+
+#: Export formats by name (the CLI's --format choices, in the dashboard's button order).
+EXPORTERS: dict[str, Exporter] = {
+    "csv": Exporter(to_csv, "text/csv", ".csv", "CSV"),
+    "geojson": Exporter(to_geojson, "application/geo+json", ".geojson", "GeoJSON"),
+    "kml": Exporter(to_kml, "application/vnd.google-earth.kml+xml", ".kml", "KML (Google Earth)"),
+}

@@ -6,34 +6,48 @@ from datetime import date
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from ui import keys
+
+APP = "../../app.py"
+
+
+def shown_count(at: AppTest) -> int:
+    """The "Events shown" metric (metrics take no key: found by label)."""
+    return int(next(m for m in at.metric if m.label == "Events shown").value)
+
+
+def table(at: AppTest):
+    """The events table's rows: the page's only table (its key, keys.table(selected), follows the selection)."""
+    (frame,) = at.dataframe
+    return frame.value
+
 
 @pytest.fixture
 def app(tmp_path, monkeypatch):
     monkeypatch.setenv("EVENT_ATLAS_DB", str(tmp_path / "events.db"))
-    at = AppTest.from_file("../../app.py", default_timeout=600)
+    at = AppTest.from_file(APP, default_timeout=600)
     at.run()
     assert not at.exception, at.exception
     return at
 
 
 def test_first_start_builds_store_and_shows_events(app):
-    shown = app.metric[0]
-    assert shown.label == "Events shown" and int(shown.value) >= 30
-    places = set(app.dataframe[0].value["place"])
+    assert shown_count(app) >= 30
+    places = set(table(app)["place"])
     assert {"Kharkiv", "Kotluban", "Belgorod"} <= places
 
 
 def test_date_slider_and_type_filter_narrow_the_events(app):
-    total = int(app.metric[0].value)
-    slider = app.slider[0]
+    total = shown_count(app)
+    slider = app.slider(key=keys.DATE_RANGE)
     lo, hi = slider.value
     slider.set_value((max(lo, date(2024, 5, 1)), date(2024, 5, 31))).run()  # within the slider's range
-    in_may = int(app.metric[0].value)
+    in_may = shown_count(app)
     assert 0 < in_may < total
-    assert all(date(2024, 5, 1) <= d <= date(2024, 5, 31) for d in app.dataframe[0].value["date"].map(date.fromisoformat))
-    app.multiselect[0].set_value(["strike"]).run()
-    assert set(app.dataframe[0].value["event_type"]) == {"strike"}
-    assert int(app.metric[0].value) < in_may
+    assert all(date(2024, 5, 1) <= d <= date(2024, 5, 31) for d in table(app)["date"].map(date.fromisoformat))
+    app.multiselect(key=keys.TYPES).set_value(["strike"]).run()
+    assert set(table(app)["event_type"]) == {"strike"}
+    assert shown_count(app) < in_may
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +56,7 @@ def built_db(tmp_path_factory):
     db = tmp_path_factory.mktemp("db") / "events.db"
     mp = pytest.MonkeyPatch()
     mp.setenv("EVENT_ATLAS_DB", str(db))
-    at = AppTest.from_file("../../app.py", default_timeout=600)
+    at = AppTest.from_file(APP, default_timeout=600)
     at.run()
     assert not at.exception, at.exception
     yield db
@@ -51,7 +65,7 @@ def built_db(tmp_path_factory):
 
 def _open(db, monkeypatch, **query) -> AppTest:
     monkeypatch.setenv("EVENT_ATLAS_DB", str(db))
-    at = AppTest.from_file("../../app.py", default_timeout=600)
+    at = AppTest.from_file(APP, default_timeout=600)
     for key, value in query.items():
         at.query_params[key] = value
     at.run()
@@ -61,55 +75,55 @@ def _open(db, monkeypatch, **query) -> AppTest:
 
 def test_widget_changes_are_written_to_the_url_and_a_url_reproduces_the_view(built_db, monkeypatch):
     at = _open(built_db, monkeypatch)
-    at.multiselect[0].set_value(["strike"]).run()
-    at.text_input(key="q").set_value("missile").run()
-    window = (max(at.slider[0].value[0], date(2024, 5, 1)), date(2024, 5, 31))
-    at.slider[0].set_value(window).run()
-    shown = int(at.metric[0].value)
+    at.multiselect(key=keys.TYPES).set_value(["strike"]).run()
+    at.text_input(key=keys.Q).set_value("missile").run()
+    window = (max(at.slider(key=keys.DATE_RANGE).value[0], date(2024, 5, 1)), date(2024, 5, 31))
+    at.slider(key=keys.DATE_RANGE).set_value(window).run()
+    shown = shown_count(at)
     params = {k: v for k, v in at.query_params.items()}
     assert params["type"] in ("strike", ["strike"]) and "from" in params and "q" in params
     flat = {k: (v[-1] if isinstance(v, list) else v) for k, v in params.items()}
     again = _open(built_db, monkeypatch, **flat)
-    assert int(again.metric[0].value) == shown
-    assert again.slider[0].value == window
-    assert again.multiselect[0].value == ["strike"]
-    assert list(again.dataframe[0].value["event_id"]) == list(at.dataframe[0].value["event_id"])
+    assert shown_count(again) == shown
+    assert again.slider(key=keys.DATE_RANGE).value == window
+    assert again.multiselect(key=keys.TYPES).value == ["strike"]
+    assert list(table(again)["event_id"]) == list(table(at)["event_id"])
 
 
 def test_distance_band_side_and_search_filters(built_db, monkeypatch):
     at = _open(built_db, monkeypatch)
-    total = int(at.metric[0].value)
-    at.selectbox(key="max_km").set_value(50).run()
-    near = at.dataframe[0].value
+    total = shown_count(at)
+    at.selectbox(key=keys.MAX_KM).set_value(50).run()
+    near = table(at)
     assert 0 < len(near) < total and (near["pair_km"] <= 50).all()
-    at.selectbox(key="max_km").set_value(0).run()
-    at.radio(key="side").set_value("b").run()
-    assert set(at.dataframe[0].value["country_code"].dropna()) <= {"RU"}
-    at.radio(key="side").set_value("any").run()
-    at.text_input(key="q").set_value("Kotluban").run()
-    assert set(at.dataframe[0].value["place"]) == {"Kotluban"}
+    at.selectbox(key=keys.MAX_KM).set_value(0).run()
+    at.radio(key=keys.SIDE).set_value("b").run()
+    assert set(table(at)["country_code"].dropna()) <= {"RU"}
+    at.radio(key=keys.SIDE).set_value("any").run()
+    at.text_input(key=keys.Q).set_value("Kotluban").run()
+    assert set(table(at)["place"]) == {"Kotluban"}
 
 
 def test_exports_playback_and_selection_controls(built_db, monkeypatch):
     at = _open(built_db, monkeypatch, event="1")
     labels = [b.label for b in at.get("download_button")]
     assert labels == ["CSV", "GeoJSON", "KML (Google Earth)"]
-    assert at.dataframe[0].value["event_id"].iloc[0] == 1  # selected event from the URL on top
+    assert table(at)["event_id"].iloc[0] == 1  # selected event from the URL on top
     assert any("event #1" in m.value for m in at.markdown)  # its card + article, evidence marked
     assert any("<mark>" in h.proto.body for h in at.get("html"))
-    play = at.button(key="play_button")
+    play = at.button(key=keys.PLAY_BUTTON)
     assert "Play" in play.label
     play.click().run()
-    assert "Pause" in at.button(key="play_button").label and at.session_state["playing"]
+    assert "Pause" in at.button(key=keys.PLAY_BUTTON).label and at.session_state[keys.PLAYING]
 
 
 def test_changing_the_border_pair_recomputes_distances(built_db, monkeypatch):
     at = _open(built_db, monkeypatch)
-    ua_ru = at.dataframe[0].value.set_index("event_id")["pair_km"]
-    assert any("Belarus" in o for o in at.selectbox(key="pair").options)
-    at.selectbox(key="pair").set_value("UA-BY").run()
+    ua_ru = table(at).set_index("event_id")["pair_km"]
+    assert any("Belarus" in o for o in at.selectbox(key=keys.PAIR).options)
+    at.selectbox(key=keys.PAIR).set_value("UA-BY").run()
     assert not at.exception
-    ua_by = at.dataframe[0].value.set_index("event_id")["pair_km"]
+    ua_by = table(at).set_index("event_id")["pair_km"]
     assert (ua_by.reindex(ua_ru.index) - ua_ru).abs().max() > 50
 
 
@@ -120,14 +134,14 @@ def test_pasted_article_adds_events(built_db, monkeypatch, tmp_path):
     shutil.copy(built_db, db)
     monkeypatch.setenv("EVENT_ATLAS_LOCAL_EDITING", "1")  # AppTest has no server bound to 127.0.0.1
     at = _open(db, monkeypatch)
-    before = int(at.metric[0].value)
-    at.text_area(key="paste_text").set_value(
+    before = shown_count(at)
+    at.text_area(key=keys.PASTE_TEXT).set_value(
         "Russian drones struck an energy facility in Poltava on Monday, the regional governor said.").run()
-    at.date_input(key="paste_date").set_value(date(2024, 6, 3)).run()
-    at.button[1].click().run()  # "Extract events"
+    at.date_input(key=keys.PASTE_DATE).set_value(date(2024, 6, 3)).run()
+    at.button(key=keys.EXTRACT).click().run()
     assert not at.exception, at.exception
-    assert int(at.metric[0].value) > before
-    assert "Poltava" in set(at.dataframe[0].value["place"])
+    assert shown_count(at) > before
+    assert "Poltava" in set(table(at)["place"])
 
 
 def test_with_an_editor_password_uploads_stay_in_the_session(built_db, monkeypatch, tmp_path):
@@ -140,15 +154,15 @@ def test_with_an_editor_password_uploads_stay_in_the_session(built_db, monkeypat
     with EventStore(db) as store:
         stored = store.count_events()
     monkeypatch.setenv("EVENT_ATLAS_DB", str(db))
-    at = AppTest.from_file("../../app.py", default_timeout=600)
+    at = AppTest.from_file(APP, default_timeout=600)
     at.secrets["editor_password"] = "s3cret"
     at.run()
-    before = int(at.metric[0].value)
-    assert at.text_input(key="editor_password")  # asked for, not yet given
-    at.text_area(key="paste_text").set_value("Russian drones struck an energy facility in Poltava on Monday.").run()
-    at.button[1].click().run()
+    before = shown_count(at)
+    assert at.text_input(key=keys.EDITOR_PASSWORD)  # asked for, not yet given
+    at.text_area(key=keys.PASTE_TEXT).set_value("Russian drones struck an energy facility in Poltava on Monday.").run()
+    at.button(key=keys.EXTRACT).click().run()
     assert not at.exception, at.exception
-    assert int(at.metric[0].value) > before  # shown to this visitor ...
+    assert shown_count(at) > before  # shown to this visitor ...
     with EventStore(db) as store:
         assert store.count_events() == stored  # ... but the shared store is untouched
 
@@ -162,9 +176,9 @@ def test_an_editor_corrects_an_event_and_the_correction_is_kept(built_db, monkey
     shutil.copy(built_db, db)
     monkeypatch.setenv("EVENT_ATLAS_LOCAL_EDITING", "1")
     at = _open(db, monkeypatch, event="1")
-    at.selectbox(key="fix_type").set_value("explosion")
-    at.radio(key="fix_verified").set_value("not verified")
-    at.text_area(key="fix_notes").set_value("=cmd| not a formula in exports")
+    at.selectbox(key=keys.FIX_TYPE).set_value("explosion")
+    at.radio(key=keys.FIX_VERIFIED).set_value("not verified")
+    at.text_area(key=keys.FIX_NOTES).set_value("=cmd| not a formula in exports")
     next(b for b in at.button if b.label == "Save correction").click().run()
     assert not at.exception, at.exception
     with EventStore(db) as store:
@@ -174,7 +188,7 @@ def test_an_editor_corrects_an_event_and_the_correction_is_kept(built_db, monkey
     assert set(fields) == {"event_type", "verified", "notes"}
     assert fields["event_type"]["author"] == "local user"
     assert row["event_type"] == "explosion" and bool(row["verified"]) is False
-    assert at.dataframe[0].value.set_index("event_id").loc[1, "event_type"] == "explosion"
+    assert table(at).set_index("event_id").loc[1, "event_type"] == "explosion"
 
 
 def test_anonymous_visitors_of_a_shared_deployment_cannot_correct(built_db, monkeypatch):
@@ -187,17 +201,17 @@ def test_reference_line_distance_band(built_db, monkeypatch):
     import json
 
     at = _open(built_db, monkeypatch, lkm="25")  # a shared URL: the band waits for the line
-    total = int(at.metric[0].value)
+    total = shown_count(at)
     assert "line_max_km" not in [s.key for s in at.selectbox] and at.query_params["lkm"] in ("25", ["25"])
     line = {"type": "Feature", "properties": {},
             "geometry": {"type": "LineString", "coordinates": [[36.0, 48.0], [38.0, 50.0]]}}
-    at.file_uploader(key="line_file").set_value(("front.geojson", json.dumps(line).encode(), "application/json")).run()
+    at.file_uploader(key=keys.LINE_FILE).set_value(("front.geojson", json.dumps(line).encode(), "application/json")).run()
     assert not at.exception, at.exception
-    band = at.selectbox(key="line_max_km")
+    band = at.selectbox(key=keys.LINE_MAX_KM)
     assert band.value == 25
-    near = at.dataframe[0].value
+    near = table(at)
     assert 0 < len(near) < total and (near["line_km"] <= 25).all()
     band.set_value(100).run()
-    assert (at.dataframe[0].value["line_km"] <= 100).all() and at.query_params["lkm"] in ("100", ["100"])
-    at.selectbox(key="line_max_km").set_value(0).run()
-    assert int(at.metric[0].value) == total and "lkm" not in at.query_params
+    assert (table(at)["line_km"] <= 100).all() and at.query_params["lkm"] in ("100", ["100"])
+    at.selectbox(key=keys.LINE_MAX_KM).set_value(0).run()
+    assert shown_count(at) == total and "lkm" not in at.query_params

@@ -1,0 +1,227 @@
+"""What the page loads and caches: map assets, the first-start store, the events and the
+border/line distances. Every `st.cache_*` of the page lives here.
+
+`bootstrap()` gives the `Page` every region reads (store, version, events, date bounds, border
+pairs); `filtered()` adds the chosen border pair's and the reference line's distances and applies
+the view's filters.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from geo import settings
+from geo.dashboard import views
+from geo.dashboard.map.assets import install_static_assets
+from geo.dashboard.map.mapping import atlas_payload, border_rings
+from geo.store import EventStore
+
+from . import keys
+
+APP_DIR = Path(__file__).resolve().parent.parent
+DEFAULT_PAIR_KEY = "-".join(views.DEFAULT_PAIR)  # "UA-RU", as the border selector and URLs write it
+
+
+@dataclass(frozen=True, eq=False)
+class Page:
+    """What every region of the page reads: the store and this session's events."""
+
+    db: Path
+    version: float  # the store file's mtime: a cache key part wherever events matter
+    events: pd.DataFrame  # the store's events plus this session's own (see ui.add_articles)
+    stored: pd.DataFrame
+    session_events: pd.DataFrame | None
+    n_session: str  # names this session's extra events for the caches ("" = the store's only)
+    lo: date  # first and last day of the events (the date slider's bounds)
+    hi: date
+    pairs: dict[str, str]  # border pair key -> label
+
+
+@dataclass(frozen=True)
+class Line:
+    """An uploaded reference line: its GeoJSON, canonical text (a cache key) and event distances."""
+
+    geojson: dict | None = None
+    json: str | None = None
+    km: object = None  # numpy array of every event's distance to the line, or None
+
+
+@dataclass(frozen=True)
+class Shown:
+    """`events`: what the filters leave; `undated`: the same but for the date range;
+    `all`: every event with the chosen pair's distances (the card looks events up there)."""
+
+    all: pd.DataFrame
+    undated: pd.DataFrame
+    events: pd.DataFrame
+
+
+@st.cache_resource
+def static_assets(static_dir: str) -> str:
+    """Copy Leaflet & co. from the XStatic packages to static/ once per server."""
+    return str(install_static_assets(static_dir))
+
+
+@st.cache_resource
+def border_geometry(a: str, b: str) -> dict | None:
+    try:
+        from geo.geometry.borders import border_geojson
+
+        return border_geojson(a, b)
+    except Exception:  # the map still shows the events without the line
+        return None
+
+
+@st.cache_resource
+def offline_land() -> dict | None:
+    try:
+        from geo.geometry.basemap import cached_land_geojson
+
+        return cached_land_geojson()
+    except Exception:  # the base layer is a fallback: never fail the page for it
+        return None
+
+
+@st.cache_resource
+def rings_for(a: str, b: str) -> list:
+    border = border_geometry(a, b)
+    return border_rings(border, (25, 50, 100)) if border is not None else []
+
+
+@st.cache_resource
+def pair_options() -> dict[str, str]:
+    """'UA-RU' -> 'Ukraine – Russia': the land borders of the default pair's two countries,
+    the default pair (the one stored distances are measured to) first."""
+    first, second = views.DEFAULT_PAIR
+    default = DEFAULT_PAIR_KEY
+    try:
+        from geo.geometry.borders import country_name, neighbours
+
+        out = {default: f"{country_name(first)} – {country_name(second)}"}
+        for a in (first, second):
+            for b in neighbours(a):
+                key = f"{a}-{b}" if a == first or b != first else default
+                out.setdefault(key, f"{country_name(key[:2])} – {country_name(key[3:])}")
+    except Exception:  # border data unavailable: the default pair only (distances as stored)
+        return {default: f"{first} – {second}"}
+    return out
+
+
+def progress_bar(text: str):
+    """A progress bar and the `progress(done, total)` callback ingest and extraction report to."""
+    bar = st.progress(0.0, text=text)
+
+    def progress(done: int, total: int) -> None:
+        bar.progress(done / max(total, 1), text=f"{done} of {total} articles")
+
+    return bar, progress
+
+
+def build_store(db: Path, articles_dir: str) -> None:
+    """First start: ingest the bundled data into a new store (the `ingest` command's path), with progress."""
+    from geo.ingest import ingest_files
+
+    with st.status("Building the event store from the bundled articles…", expanded=True) as status:
+        _, progress = progress_bar("Reading articles…")
+        with EventStore(db) as store:
+            report = ingest_files([articles_dir], store, progress=progress)
+        for problem in report.failures + report.warnings:
+            st.warning(problem)
+        status.update(label=f"Event store ready: {report.articles} articles, {report.events} events",
+                      state="complete", expanded=False)
+
+
+@st.cache_resource(max_entries=2, show_spinner="Loading events…")
+def load_events(db: str, version: float) -> pd.DataFrame:
+    """All events of the store, prepared for filtering; shared read-only by every session.
+
+    `version` (file mtime) invalidates the cache after an ingest. cache_resource, not
+    cache_data: 100k rows are not copied on every rerun.
+    """
+    with EventStore(db) as store:
+        return views.prepare_events(store.events_frame())
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def filter_choices(db: str, version: float, n_session: str, _events: pd.DataFrame) -> dict[str, list]:
+    return views.facets(_events)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def pair_frame(db: str, version: float, pair: tuple[str, str], n_session: str,
+               _events: pd.DataFrame) -> pd.DataFrame:
+    return views.pair_columns(_events, pair)
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def line_distances(db: str, version: float, line_json: str, n_session: str, _events: pd.DataFrame) -> pd.Series:
+    from geo.geometry.borders import distance_to_line_km
+
+    km = distance_to_line_km(_events["lat"].to_numpy(dtype=float), _events["lon"].to_numpy(dtype=float),
+                             json.loads(line_json))
+    return pd.Series(km, index=_events.index, name="line_km").round(1)
+
+
+@st.cache_resource(max_entries=6, show_spinner=False)
+def map_payload(key: str, _shown: pd.DataFrame) -> dict:
+    """The map's browser-side data for the shown events (read-only; `key` names what it
+    depends on). A folium Map itself is not cached: st_folium's rendering changes it."""
+    return atlas_payload(_shown, km_column="pair_km")
+
+
+def store_version(db: Path) -> float:
+    wal = db.with_name(db.name + "-wal")
+    return max(p.stat().st_mtime for p in (db, wal) if p.exists())
+
+
+def bootstrap() -> Page:
+    """Map assets once per server, the store on first start, then this run's events."""
+    static_assets(str(APP_DIR / "static"))
+    db = settings.db_path()
+    if not db.exists():
+        build_store(db, settings.get("articles"))
+    version = store_version(db)
+    stored = load_events(str(db), version)
+    session_events = st.session_state.get(keys.SESSION_EVENTS)
+    events = stored if session_events is None else pd.concat([stored, session_events], ignore_index=True)
+    n_session = "" if session_events is None else st.session_state.get(keys.SESSION_TOKEN, "")
+    days = events["day"].dropna()
+    lo = days.min().date() if len(days) else date.today()
+    hi = days.max().date() if len(days) else date.today()
+    if lo == hi:
+        hi = lo + timedelta(days=1)
+    return Page(db=db, version=version, events=events, stored=stored, session_events=session_events,
+                n_session=n_session, lo=lo, hi=hi, pairs=pair_options())
+
+
+def reference_line(page: Page, geojson: dict | None) -> Line:
+    """Every event's distance to an uploaded line; an unusable line is reported (sidebar) and dropped."""
+    if geojson is None:
+        return Line()
+    line_json = json.dumps(geojson, sort_keys=True)
+    try:
+        km = line_distances(str(page.db), page.version, line_json, page.n_session, page.events).to_numpy()
+    except Exception as exc:
+        st.error(f"Cannot use that line: {exc}")
+        return Line()
+    return Line(geojson, line_json, km)
+
+
+def filtered(page: Page, view: views.ViewState, line: Line) -> Shown:
+    """The chosen border pair's distances (stored ones if geometry fails), the line's, then the filters."""
+    events = page.events
+    try:
+        paired = pair_frame(str(page.db), page.version, view.pair, page.n_session, events)
+        events = events.assign(pair_km=paired["pair_km"].to_numpy(), pair_side=paired["pair_side"].to_numpy())
+    except Exception as exc:  # geometry unavailable: keep the stored distances
+        st.warning(f"Distances to the {page.pairs[st.session_state[keys.PAIR]]} border are unavailable: {exc}")
+        events = events.assign(pair_km=events["border_distance_km"], pair_side="other")
+    if line.km is not None:
+        events = events.assign(line_km=line.km)
+    undated = views.filter_events(events, view, ignore_dates=True)
+    return Shown(all=events, undated=undated, events=views.filter_events(undated, view))

@@ -1,0 +1,67 @@
+"""Every widget and session-state key of the page, as a constant (no key literals elsewhere).
+
+Widgets whose key is a view filter are seeded from the URL by `ui.session` and read back into a
+`ViewState` there; the module named beside each key draws the widget and owns its behaviour.
+"""
+from __future__ import annotations
+
+# View filters (ui.sidebar, ui.timeline; URL <-> state in ui.session)
+DATE_RANGE = "date_range"  # timeline: the date slider
+TYPES = "types"  # sidebar
+COUNTRIES = "countries"
+PAIR = "pair"  # border pair "UA-RU"
+SIDE = "side"
+MAX_KM = "max_km"
+LINE_MAX_KM = "line_max_km"  # shown only once a reference line is uploaded
+CLAIMED_BY = "claimed_by"
+VERIFIED = "verified"
+Q = "q"
+HEAT = "heat"
+RINGS = "rings"
+SELECTED = "selected"  # the selected event id (map click, table row, URL "event")
+
+# Sidebar
+LINE_FILE = "line_file"
+
+# Timeline and playback (ui.timeline)
+PLAY_BUTTON = "play_button"
+SPEED = "speed"
+WINDOW_MODE = "window_mode"
+WINDOW_DAYS = "window_days"
+PLAYING = "playing"
+PLAY_DAY = "play_day"
+TICK_ARMED = "_tick_armed"  # the player fragment's first run after a full rerun only arms it
+NEXT_RANGE = "_next_range"  # window set by a tick, applied before the slider exists
+BOUNDS = "_bounds"  # the slider's last (lo, hi): "everything" keeps meaning everything
+
+# Session bookkeeping (ui.session, ui.data)
+URL_LOADED = "url_loaded"
+SESSION_EVENTS = "session_events"  # events a read-only visitor extracted (ui.add_articles)
+SESSION_TOKEN = "session_token"
+SESSION_ARTICLES = "session_articles"
+
+# Map panel, table, card
+EVENT_MAP = "event_map"
+LAST_POPUP = "_last_popup"
+FIX_TYPE = "fix_type"
+FIX_PLACE = "fix_place"
+FIX_LAT = "fix_lat"
+FIX_LON = "fix_lon"
+FIX_VERIFIED = "fix_verified"
+FIX_NOTES = "fix_notes"
+
+# Adding articles (ui.add_articles)
+EDITOR_PASSWORD = "editor_password"
+PASTE_TEXT = "paste_text"
+PASTE_DATE = "paste_date"
+UPLOADS = "uploads"
+EXTRACT = "extract"
+
+
+def table(selected: int | None) -> str:
+    """The events table's key: a new one per selected event, so it re-renders with that row selected."""
+    return f"table-{selected}"
+
+
+def correction_form(event_id: int) -> str:
+    return f"correct-{event_id}"
