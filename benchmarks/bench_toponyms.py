@@ -27,6 +27,7 @@ sys.path.insert(0, str(REPO))
 from geo.places.gazetteer import Gazetteer, build_index  # noqa: E402
 from geo.nlp.spacy_model import load_nlp  # noqa: E402
 from geo.nlp.toponyms import ToponymRecognizer  # noqa: E402
+from geo.pipeline import make_recognizer  # noqa: E402
 
 _REC: ToponymRecognizer | None = None
 
@@ -66,7 +67,7 @@ def main() -> None:
     texts = _load(Path(a.articles))
     words = sum(len(t.split()) for t in texts)
     gaz = Gazetteer()
-    _REC = ToponymRecognizer(gaz, geocoder=None)
+    _REC = make_recognizer(gaz)
     _run(texts[:5])  # warm-up: model, index pages, caches
     gaz.candidates.cache_clear()
 

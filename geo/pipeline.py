@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -11,14 +12,30 @@ from .nlp.extraction import EXTRACTOR_VERSION, EventExtractor
 from .places.gazetteer import Gazetteer
 from .model import DEFAULT_BORDER, Article, Event
 from .nlp.spacy_model import load_nlp
+from .nlp.resolution import Resolver
 from .nlp.toponyms import ToponymRecognizer
+from .errors import ConfigurationError
+from .places.geocoding import make_layered_geocoder
 
+log = logging.getLogger(__name__)
+
+
+def make_recognizer(gazetteer: Gazetteer, geocoder=None) -> ToponymRecognizer:
+    """A recognizer with its Resolver; `geocoder` None: the layered geocoder the settings ask for
+    (online only if allowed). A bad online setting must not take the dashboard down: it is
+    logged and the offline answers still work."""
+    if geocoder is None:
+        try:
+            geocoder = make_layered_geocoder(gazetteer)
+        except ConfigurationError as error:
+            log.error("online geocoding disabled: %s", error)
+    return ToponymRecognizer(gazetteer, Resolver(gazetteer), geocoder)
 
 
 @functools.lru_cache(maxsize=1)
 def default_extractor() -> EventExtractor:
     """The extractor over the bundled gazetteer, built once per process."""
-    return EventExtractor(ToponymRecognizer(Gazetteer()))
+    return EventExtractor(make_recognizer(Gazetteer()))
 
 
 def add_border_distances(events: list[Event], border: tuple[str, str] = DEFAULT_BORDER) -> list[Event]:

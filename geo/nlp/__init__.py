@@ -5,7 +5,8 @@ from .extraction import EXTRACTOR_VERSION, EventExtractor, acled_types
 from .grouping import group_frame, group_ids
 from .resolution import Resolver
 from .spacy_model import load_nlp
-from .toponyms import Toponym, ToponymRecognizer
+from .toponym import Toponym
+from .toponyms import ToponymRecognizer
 
 __all__ = ["find_dates", "EXTRACTOR_VERSION", "EventExtractor", "acled_types", "group_frame", "group_ids",
            "Resolver", "load_nlp", "Toponym", "ToponymRecognizer"]

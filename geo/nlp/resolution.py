@@ -16,14 +16,11 @@ from __future__ import annotations
 
 import difflib
 import re
-from typing import TYPE_CHECKING
 
 from ..places.gazetteer import Gazetteer, Place, prior
 from ..geometry.geodesy import great_circle_km
 from ..places.names import normalize_name
-
-if TYPE_CHECKING:
-    from .toponyms import Toponym
+from .toponym import Toponym
 
 _CONTAINER_FEATURES = ("region", "country")
 _OWN_NAME_POPULATION = 10_000

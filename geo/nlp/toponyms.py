@@ -1,5 +1,8 @@
 """Toponym recognition (spaCy entities + gazetteer matching); resolution lives in `resolution`.
 
+One module on purpose for now: splitting recognition from the whole-name/street/acronym passes
+(recognize.py / geoparse.py) waits until concurrent extraction work has landed (issue #13).
+
 Recognition: spaCy's small model mislabels many places ("Kiev" PERSON, "Belgorod" ORG,
 "Kotluban" NORP), so any proper-noun sequence that the gazetteer knows is a candidate, unless it
 is part of a person's name, a common word, or a minor namesake inside an organisation's name.
@@ -10,16 +13,13 @@ toponyms of their country or continent, as in the GeoWebNews annotation scheme; 
 """
 from __future__ import annotations
 
-import logging
 import difflib
 import re
-from dataclasses import dataclass, field
 
 from ..places.gazetteer import AREA_FEATURES, Gazetteer, Place
+from ..places.geocoding import place_from_location
 from ..places.names import normalize_name
-from .resolution import Resolver
-
-log = logging.getLogger(__name__)
+from .toponym import Toponym
 
 REGION_WORDS = {"region", "regions", "oblast", "oblasts", "territory", "krai", "kray", "province",
                 "provinces", "area", "district"}
@@ -66,35 +66,6 @@ _NAME_ENTS = ("PERSON", "ORG", "WORK_OF_ART", "EVENT", "LAW", "LOC", "FAC", "PRO
 _SETTLEMENT_CUES = {"village", "town", "settlement", "hamlet", "city", "port", "district"}
 
 
-@dataclass
-class Toponym:
-    """A place name in an article: character span, resolved entry (None if unresolved)."""
-
-    start: int
-    end: int
-    name: str
-    token_start: int
-    token_end: int
-    is_region_phrase: bool = False
-    place: Place | None = None
-    candidates: tuple[Place, ...] = field(default=(), repr=False)
-    is_demonym: bool = False  # "Russian": the country as a modifier, never an event's place
-    within: str | None = None  # "Colorado" when the name is "Colorado State University"
-
-    def to_dict(self, article_id: str) -> dict:
-        """One line of `python -m geo toponyms` output."""
-        p = self.place
-        return {
-            "article_id": article_id, "start": self.start, "end": self.end, "name": self.name,
-            "lat": p.lat if p else None, "lon": p.lon if p else None,
-            "country_code": (p.country_code or None) if p else None, "feature": p.feature if p else None,
-            "geonameid": p.geonameid if p and p.geonameid > 0 else None,
-            "source": p.source if p else None,
-            "kind": "demonym" if self.is_demonym else "named_after" if self.within else "name",
-            **({"within": self.within} if self.within else {}),
-        }
-
-
 def _is_name_token(tok) -> bool:
     t = tok.text
     if t in ("St.", "Mt.", "Ft.", "ST.", "MT.", "FT."):
@@ -116,20 +87,12 @@ def _metropolis(cands) -> bool:
 class ToponymRecognizer:
     """Finds toponyms in spaCy docs using a Gazetteer and resolves them with a Resolver."""
 
-    def __init__(self, gazetteer: Gazetteer, geocoder=None):
-        """`geocoder`: a `geocoding.LayeredGeocoder` whose online layer resolves place entities
-        the gazetteer lacks; by default built from the settings (online only if allowed)."""
+    def __init__(self, gazetteer: Gazetteer, resolver, geocoder=None):
+        """`resolver`: a `resolution.Resolver` (or anything with its `resolve(doc, toponyms)`);
+        `geocoder`: a `places.LayeredGeocoder` whose online layer resolves place entities the
+        gazetteer lacks (None: offline only). Both are built by the caller (pipeline.default_extractor)."""
         self.gazetteer = gazetteer
-        self.resolver = Resolver(gazetteer)
-        if geocoder is None:
-            from ..errors import ConfigurationError
-            from ..places.geocoding import make_layered_geocoder
-
-            try:
-                geocoder = make_layered_geocoder(gazetteer)
-            except ConfigurationError as error:
-                # A bad online setting must not take the dashboard down: offline answers still work.
-                log.error("online geocoding disabled: %s", error)
+        self.resolver = resolver
         self.geocoder = geocoder
 
     def resolve(self, doc, toponyms: list[Toponym]) -> list[Toponym]:
@@ -181,8 +144,6 @@ class ToponymRecognizer:
 
     def _add_online(self, doc, found: list[Toponym], person) -> list[Toponym]:
         """Place entities spaCy found that the gazetteer lacks ("Eastern Ghouta"), via the online layer."""
-        from ..places.geocoding import place_from_location
-
         taken = {k for t in found for k in range(t.token_start, t.token_end)}
         spans = [(ent, False) for ent in doc.ents if ent.label_ in ("GPE", "LOC")]
         # "the village of Buhruvatka": a settlement cue names a place whatever spaCy thinks it is.

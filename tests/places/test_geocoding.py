@@ -6,7 +6,7 @@ import pytest
 from geo.errors import ConfigurationError
 from geo.places.geocoding import LayeredGeocoder, make_layered_geocoder, place_from_location
 from geo.places.online import GeocodeCache, OnlineGeocoder, make_online_geocoder
-from geo.nlp.toponyms import ToponymRecognizer
+from geo.pipeline import make_recognizer
 from tests.nominatim_stub import NominatimStub, default_places, http_error, place
 
 AGENT = "event-atlas-tests/1.0 (tests@example.invalid)"
@@ -104,7 +104,7 @@ def test_place_from_an_online_answer_keeps_its_source(gazetteer, stub, tmp_path)
 
 
 def test_recognizer_resolves_entities_missing_offline_through_the_online_layer(gazetteer, nlp, stub, tmp_path):
-    rec = ToponymRecognizer(gazetteer, geocoder=layered(gazetteer, stub, tmp_path))
+    rec = make_recognizer(gazetteer, geocoder=layered(gazetteer, stub, tmp_path))
     text = f"Shelling was reported in {UNKNOWN}, Ukraine, on Monday."
     doc = nlp(text)
     if not any(e.text == UNKNOWN and e.label_ in ("GPE", "LOC") for e in doc.ents):
