@@ -8,14 +8,50 @@ from datetime import date
 # The border every stored event's `border_distance_km` is measured to; the dashboard offers others.
 DEFAULT_BORDER = ("UA", "RU")
 
-EVENT_TYPES = (
-    "strike",
-    "interception",
-    "explosion",
-    "ground_fighting",
-    "territorial_change",
-    "diplomacy",
+
+@dataclass(frozen=True)
+class EventType:
+    """One kind of event: everything the stages need to know about it, in one place."""
+
+    name: str
+    label: str  # what the dashboard, legend and chart call it
+    colour: str  # map, legend and chart colour (Okabe-Ito based, colour-blind safe; red is the border's)
+    symbol: str  # legend icon (plain Unicode, no icon font needed)
+    acled: tuple[str, str] | None  # ACLED (event_type, sub_event_type) unless its sub-type says otherwise
+
+
+_EXPLOSIONS = "Explosions/Remote violence"
+#: The event types, in the order filters, legends and charts list them. Adding one: one line here
+#: (plus, for extraction, its trigger words in geo/nlp/extraction.py).
+EVENT_TYPE_TABLE: tuple[EventType, ...] = (
+    EventType("strike", "Strike", "#D55E00", "✹", (_EXPLOSIONS, "Shelling/artillery/missile attack")),
+    EventType("interception", "Interception", "#0072B2", "⊗", (_EXPLOSIONS, "Air/drone strike")),
+    EventType("explosion", "Explosion", "#E69F00", "✸", (_EXPLOSIONS, "Remote explosive/landmine/IED")),
+    EventType("ground_fighting", "Ground fighting", "#CC79A7", "⚔", ("Battles", "Armed clash")),
+    EventType("territorial_change", "Territorial change", "#009E73", "⚑", None),  # by sub-type only
+    EventType("diplomacy", "Diplomacy", "#6A3D9A", "✉", ("Strategic developments", "Other")),
 )
+EVENT_TYPES = tuple(t.name for t in EVENT_TYPE_TABLE)
+EVENT_TYPE = {t.name: t for t in EVENT_TYPE_TABLE}
+
+# Our type + sub-type -> ACLED (event_type, sub_event_type), per ACLED's codebook categories;
+# (type, None) is the type's default from the table above.
+ACLED_TYPES = {
+    ("strike", "shelling"): (_EXPLOSIONS, "Shelling/artillery/missile attack"),
+    ("strike", "missile"): (_EXPLOSIONS, "Shelling/artillery/missile attack"),
+    ("strike", "drone"): (_EXPLOSIONS, "Air/drone strike"),
+    ("strike", "glide bomb"): (_EXPLOSIONS, "Air/drone strike"),
+    ("strike", "air strike"): (_EXPLOSIONS, "Air/drone strike"),
+    ("strike", "sabotage"): (_EXPLOSIONS, "Remote explosive/landmine/IED"),
+    ("territorial_change", "capture"): ("Battles", "Armed clash"),
+    ("territorial_change", "withdrawal"): ("Strategic developments", "Non-violent transfer of territory"),
+    **{(t.name, None): t.acled for t in EVENT_TYPE_TABLE if t.acled is not None},
+}
+
+
+def acled_types(event_type: str, sub_type: str | None) -> tuple[str, str]:
+    """The ACLED event type and sub-event type for one of our (type, sub-type) pairs."""
+    return ACLED_TYPES.get((event_type, sub_type)) or ACLED_TYPES[(event_type, None)]
 
 
 @dataclass(frozen=True)

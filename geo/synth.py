@@ -24,8 +24,10 @@ BATCH_ARTICLES = 2000
 
 # Western Russia: the oblasts along the Ukrainian border and the next ring behind them.
 _BBOX = {"UA": (44.0, 52.5, 22.0, 40.3), "RU": (44.0, 56.5, 30.0, 46.0)}
-_TYPES = EVENT_TYPES  # _TYPE_P is in this order
-_TYPE_P = (0.36, 0.22, 0.14, 0.18, 0.05, 0.05)
+_TYPE_SHARE = {"strike": 0.36, "interception": 0.22, "explosion": 0.14, "ground_fighting": 0.18,
+               "territorial_change": 0.05, "diplomacy": 0.05}
+_TYPES = EVENT_TYPES
+_TYPE_P = tuple(_TYPE_SHARE.get(t, 0.0) for t in _TYPES)  # a new type: none until it gets a share
 _SUB = {
     "strike": ("missile", "drone", "artillery", "glide bomb"),
     "interception": ("drone", "missile"),

@@ -15,8 +15,7 @@ from datetime import date
 from pathlib import Path
 
 from ..errors import ArticleError
-from ..nlp.extraction import acled_types
-from ..model import Article, Event
+from ..model import Article, Event, acled_types
 
 ACLED_COLUMNS = ("event_date", "event_type", "sub_event_type", "actor1", "actor2", "admin1", "location",
                  "latitude", "longitude", "geo_precision", "source", "notes", "fatalities")

@@ -1,12 +1,12 @@
 """Everything that reads text with spaCy: dates, toponyms (recognition and resolution), event
 rules and grouping of one occurrence across articles."""
 from .dates import find_dates
-from .extraction import EXTRACTOR_VERSION, EventExtractor, acled_types
+from .extraction import EXTRACTOR_VERSION, EventExtractor
 from .grouping import group_frame, group_ids
 from .resolution import Resolver
 from .spacy_model import load_nlp
 from .toponym import Toponym
 from .toponyms import ToponymRecognizer
 
-__all__ = ["find_dates", "EXTRACTOR_VERSION", "EventExtractor", "acled_types", "group_frame", "group_ids",
+__all__ = ["find_dates", "EXTRACTOR_VERSION", "EventExtractor", "group_frame", "group_ids",
            "Resolver", "load_nlp", "Toponym", "ToponymRecognizer"]

@@ -15,7 +15,7 @@ from datetime import date
 from .dates import RELATIVE_KINDS, find_dates
 from ..geometry.geodesy import great_circle_km
 from .grouping import SAME_OCCURRENCE_DAYS, SAME_OCCURRENCE_KM
-from ..model import Article, Event
+from ..model import Article, Event, acled_types
 from .toponyms import Toponym, ToponymRecognizer
 
 # lemma -> (event_type, sub_type). Weapon-dependent lemmas are checked in _trigger_type.
@@ -59,30 +59,9 @@ COMPASS = {"north", "south", "east", "west", "northeast", "northwest", "southeas
 ANAPHORA = re.compile(r"\bthe (region|peninsula|city|town|village|area|oblast|province|territory)\b(?! of\b)", re.I)
 UNVERIFIED = re.compile(r"could not (?:be )?(?:initially |immediately )?(?:be )?(?:independently )?(?:verified|confirmed)|"
                         r"unverified|not (?:be )?independently verified", re.I)
-# Our type (+ sub-type) -> ACLED (event_type, sub_event_type), per ACLED's codebook categories.
-ACLED_TYPES = {
-    ("strike", "shelling"): ("Explosions/Remote violence", "Shelling/artillery/missile attack"),
-    ("strike", "missile"): ("Explosions/Remote violence", "Shelling/artillery/missile attack"),
-    ("strike", "drone"): ("Explosions/Remote violence", "Air/drone strike"),
-    ("strike", "glide bomb"): ("Explosions/Remote violence", "Air/drone strike"),
-    ("strike", "air strike"): ("Explosions/Remote violence", "Air/drone strike"),
-    ("strike", "sabotage"): ("Explosions/Remote violence", "Remote explosive/landmine/IED"),
-    ("strike", None): ("Explosions/Remote violence", "Shelling/artillery/missile attack"),
-    ("interception", None): ("Explosions/Remote violence", "Air/drone strike"),
-    ("explosion", None): ("Explosions/Remote violence", "Remote explosive/landmine/IED"),
-    ("ground_fighting", None): ("Battles", "Armed clash"),
-    ("territorial_change", "capture"): ("Battles", "Armed clash"),
-    ("territorial_change", "withdrawal"): ("Strategic developments", "Non-violent transfer of territory"),
-    ("diplomacy", None): ("Strategic developments", "Other"),
-}
 ACTOR_SIDES = {"russian": "Russian forces", "russia": "Russian forces", "moscow": "Russian forces",
                "ukrainian": "Ukrainian forces", "ukraine": "Ukrainian forces", "kyiv": "Ukrainian forces",
                "belarusian": "Belarusian forces"}
-
-
-def acled_types(event_type: str, sub_type: str | None) -> tuple[str, str]:
-    """The ACLED event type and sub-event type for one of our (type, sub-type) pairs."""
-    return ACLED_TYPES.get((event_type, sub_type)) or ACLED_TYPES[(event_type, None)]
 
 
 _TYPE_PRIORITY = ["territorial_change", "interception", "strike", "explosion", "ground_fighting", "diplomacy"]
