@@ -18,7 +18,7 @@ import streamlit as st
 from geo import settings
 from geo.dashboard import views
 from geo.dashboard.map.assets import install_static_assets
-from geo.dashboard.map.mapping import atlas_payload, border_rings
+from geo.dashboard.map.mapping import atlas_payload
 from geo.store import EventStore
 
 from . import keys
@@ -89,6 +89,8 @@ def offline_land() -> dict | None:
 
 @st.cache_resource
 def rings_for(a: str, b: str) -> list:
+    from geo.geometry.rings import border_rings
+
     border = border_geometry(a, b)
     return border_rings(border, (25, 50, 100)) if border is not None else []
 

@@ -7,6 +7,7 @@ _EXPORTS = {
     "borders": "borders", "distance_to_border_km": "borders", "distance_to_line_km": "borders",
     "border_geojson": "borders", "country_at": "borders", "country_name": "borders", "neighbours": "borders",
     "lines_from_geojson": "borders",
+    "rings": "rings", "border_rings": "rings", "line_latlon": "rings",
     "basemap": "basemap", "cached_land_geojson": "basemap", "land_geojson": "basemap",
 }
 __all__ = list(_EXPORTS)

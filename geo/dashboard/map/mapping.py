@@ -35,25 +35,12 @@ from branca.element import MacroElement
 from folium.template import Template
 
 from ...errors import ConfigurationError
-from ...model import EVENT_TYPES
+from ...model import EVENT_TYPE_TABLE, EVENT_TYPES
 
-# Okabe-Ito based palette (colour-blind safe); red is left for the border line.
-TYPE_COLOURS: dict[str, str] = {
-    "strike": "#D55E00",
-    "interception": "#0072B2",
-    "explosion": "#E69F00",
-    "ground_fighting": "#CC79A7",
-    "territorial_change": "#009E73",
-    "diplomacy": "#6A3D9A",
-}
-TYPE_LABELS: dict[str, str] = {
-    "strike": "Strike",
-    "interception": "Interception",
-    "explosion": "Explosion",
-    "ground_fighting": "Ground fighting",
-    "territorial_change": "Territorial change",
-    "diplomacy": "Diplomacy",
-}
+# Per event type, from the one table in geo.model (colour, label, legend symbol).
+TYPE_COLOURS: dict[str, str] = {t.name: t.colour for t in EVENT_TYPE_TABLE}
+TYPE_LABELS: dict[str, str] = {t.name: t.label for t in EVENT_TYPE_TABLE}
+TYPE_SYMBOLS: dict[str, str] = {t.name: t.symbol for t in EVENT_TYPE_TABLE}
 OTHER_COLOUR = "#666666"  # event types this map does not know yet
 BORDER_COLOUR = "#D7191C"
 MAP_BACKGROUND = "#E8E6E1"  # shown where tiles are missing (offline)
@@ -296,14 +283,6 @@ SPIDER_LIMIT = 60
 #: At most this many clusters in view get a count label (the biggest; each label is a DOM
 #: node, while the circles are drawn on one canvas).
 LABEL_LIMIT = 300
-TYPE_SYMBOLS: dict[str, str] = {  # legend icons (plain Unicode, no icon font needed)
-    "strike": "✹",
-    "interception": "⊗",
-    "explosion": "✸",
-    "ground_fighting": "⚔",
-    "territorial_change": "⚑",
-    "diplomacy": "✉",
-}
 RING_COLOUR = "#7F7F7F"
 LINE_COLOUR = "#1B1B1B"
 
@@ -410,7 +389,7 @@ def build_atlas_map(
     payload: dict | None = None,
 ) -> folium.Map:
     """The dashboard's map: clustered event layers (one per type, with legend), heatmap,
-    border line (+ optional distance `rings` from :func:`border_rings`), an optional
+    border line (+ optional distance `rings` from :func:`geo.geometry.rings.border_rings`), an optional
     reference `line` (GeoJSON), a fullscreen button, and an offline base layer.
 
     `base_geojson` (country polygons, e.g. Natural Earth) is drawn *under* the tiles, so it
@@ -459,9 +438,9 @@ def build_atlas_map(
             folium.PolyLine(lines, color=RING_COLOUR, weight=1.2, opacity=0.8, dash_array="6 4").add_to(layer)
             layer.add_to(m)
     if line is not None:
-        from ...geometry.borders import lines_from_geojson
+        from ...geometry.rings import line_latlon  # heavy: shapely
 
-        ref = [[(y, x) for x, y in part.coords] for part in lines_from_geojson(line).geoms]
+        ref = line_latlon(line)
         if ref:
             layer = folium.FeatureGroup(name="Reference line")
             folium.PolyLine(ref, color=LINE_COLOUR, weight=2.5, opacity=0.9, dash_array="2 6").add_to(layer)
@@ -471,33 +450,6 @@ def build_atlas_map(
         lats, lons = [p[0] for p in fit], [p[1] for p in fit]
         m.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]], max_zoom=_FIT_MAX_ZOOM, padding=(20, 20))
     return m
-
-
-def border_rings(border: dict, distances_km=(25, 50, 100)) -> list[tuple[float, list[list[tuple[float, float]]]]]:
-    """Lines at each distance from a border (both sides), as [(km, [[(lat, lon), ...], ...])].
-
-    Buffers the border in an azimuthal equidistant projection centred on it (distortion
-    is small over a few hundred km) and returns the buffer outlines.
-    """
-    import shapely
-    from pyproj import Transformer
-
-    def transform(fn, g):
-        return shapely.transform(g, lambda xy: np.column_stack(fn(xy[:, 0], xy[:, 1])))
-
-    geom = shapely.geometry.shape(border.get("geometry") if border.get("type") == "Feature" else border)
-    c = geom.centroid
-    to_m = Transformer.from_crs("EPSG:4326", f"+proj=aeqd +lat_0={c.y} +lon_0={c.x} +datum=WGS84 +units=m",
-                                always_xy=True)
-    to_deg = Transformer.from_crs(to_m.target_crs, "EPSG:4326", always_xy=True)
-    projected = transform(to_m.transform, geom)
-    out = []
-    for km in distances_km:
-        outline = transform(to_deg.transform, projected.buffer(km * 1000.0, quad_segs=8).boundary)
-        outline = outline.simplify(0.005)
-        parts = list(getattr(outline, "geoms", [outline]))
-        out.append((float(km), [[(round(y, 5), round(x, 5)) for x, y in p.coords] for p in parts if len(p.coords) >= 2]))
-    return out
 
 
 class _AtlasLayer(MacroElement):

@@ -155,7 +155,8 @@ def test_through_st_folium(monkeypatch):
 
 # --------------------------------------------------------------------------- the atlas map
 
-from geo.dashboard.map.mapping import DETAIL_LIMIT, atlas_payload, border_rings  # noqa: E402
+from geo.dashboard.map.mapping import DETAIL_LIMIT, atlas_payload  # noqa: E402
+from geo.geometry.rings import border_rings  # noqa: E402
 
 
 def _strings(obj):
@@ -210,17 +211,6 @@ def test_atlas_map_layers_legend_and_clicks():
     assert "event-atlas-legend" in html and "event-atlas-fullscreen" in html
     assert "Event #" in html  # popup text streamlit_folium returns on a click
     assert re.search(r"fitBounds\(\s*\[\[48(\.0)?, 30(\.0)?\], \[53(\.0)?, 35(\.0)?\]\]", html)
-
-
-def test_border_rings_lie_at_their_distance():
-    line = {"type": "LineString", "coordinates": [[30.0, 50.0], [34.0, 50.0]]}
-    ((km, lines),) = border_rings(line, (50,))
-    from geo.geometry.borders import distance_to_line_km
-
-    pts = [pt for ln in lines for pt in ln]
-    assert km == 50 and len(pts) > 20
-    dist = distance_to_line_km([p[0] for p in pts], [p[1] for p in pts], line)
-    assert all(abs(d - 50) < 1.5 for d in dist), dist
 
 
 def test_atlas_map_with_no_events():
