@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from pathlib import Path
 
 import shapefile
 import shapely
 from shapely.geometry import box, mapping, shape
 
+from .._files import atomic_write_text
 from .borders import CACHE_DIR, natural_earth_zip
 
 #: lon_min, lat_min, lon_max, lat_max: Europe east of the Alps to the Urals, the Black Sea and Caucasus.
@@ -55,11 +55,7 @@ def cached_land_geojson(cache_dir: str | os.PathLike | None = None) -> dict:
         pass
     land = land_geojson()
     try:
-        cache.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=cache, prefix=".land-")
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(land, f, separators=(",", ":"))
-        os.replace(tmp, path)
+        atomic_write_text(path, json.dumps(land, separators=(",", ":")))
     except OSError:  # read-only checkout: fine, just not cached
         pass
     return land

@@ -44,9 +44,7 @@ import importlib.resources
 import json
 import logging
 import math
-import os
 import reprlib
-import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,6 +55,7 @@ import shapefile
 import shapely
 from shapely.geometry import shape
 
+from .._files import atomic_write_text
 from ..errors import BorderError
 from ..settings import REPO_ROOT
 
@@ -208,22 +207,14 @@ def _write_cache(path: Path, atlas: _Atlas) -> None:
         "names": atlas.names,
         "borders": {"|".join(k): base64.b64encode(v).decode("ascii") for k, v in atlas.borders.items()},
     }
-    tmp = None
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
         # Write-then-rename so a concurrent reader (another Streamlit worker) never sees half a file.
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".borders-", suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(payload, fh)
-        os.chmod(tmp, 0o644)  # mkstemp makes it owner-only
-        os.replace(tmp, path)
+        atomic_write_text(path, json.dumps(payload))
         for stale in path.parent.glob("borders-v*.json"):
             if stale != path:
                 stale.unlink(missing_ok=True)
     except OSError as exc:  # read-only checkout: still works, just re-derives per process
         log.warning("could not write border cache %s: %s", path, exc)
-        if tmp is not None:
-            Path(tmp).unlink(missing_ok=True)
 
 
 def _atlas(names: dict[str, str], borders: dict[tuple[str, str], bytes]) -> _Atlas:

@@ -23,7 +23,6 @@ import threading
 import time
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -42,6 +41,7 @@ from geopy.geocoders import Nominatim, get_geocoder_for_service
 from geopy.geocoders import options as geopy_options
 from geopy.location import Location
 
+from .._files import utc_now as _now  # one copy for the store and the geocode cache
 from ..errors import ConfigurationError
 
 log = logging.getLogger(__name__)
@@ -69,10 +69,6 @@ _SAMPLE_USER_AGENTS = frozenset(
 def normalize_query(query: str) -> str:
     """Cache key of a query: case-folded, inner whitespace collapsed, ends stripped."""
     return " ".join(query.split()).casefold()
-
-
-def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
 # --------------------------------------------------------------------------- cache

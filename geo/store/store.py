@@ -32,11 +32,12 @@ import typing
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from datetime import date, datetime, timezone
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
 
+from .._files import utc_now as _now  # one copy for the store and the geocode cache
 from ..errors import ConfigurationError, StoreError
 from ..model import EVENT_TYPES, Article, Event
 
@@ -112,10 +113,6 @@ def _enable_wal(conn: sqlite3.Connection, timeout: float) -> None:
                 raise
             time.sleep(delay)
             delay = min(delay * 2, 0.25)
-
-
-def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
 def _frame_dtypes() -> dict[str, str | type]:

@@ -28,8 +28,6 @@ import importlib
 import logging
 import os
 import re
-import shutil
-import tempfile
 from pathlib import Path
 
 import branca.colormap
@@ -38,6 +36,8 @@ import folium.elements
 import folium.plugins
 from branca.element import MacroElement
 from folium.template import Template
+
+from ..._files import atomic_copy
 
 log = logging.getLogger(__name__)
 
@@ -128,15 +128,7 @@ def _css_refs(src_root: Path, css_rel: str) -> list[str]:
 def _copy_if_changed(src: Path, dst: Path) -> None:
     if dst.is_file() and dst.stat().st_size == src.stat().st_size:
         return
-    dst.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=dst.parent, prefix=f".{dst.name}.")
-    os.close(fd)
-    try:
-        shutil.copyfile(src, tmp)
-        os.replace(tmp, dst)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_copy(src, dst)
 
 
 class _IconImagePath(MacroElement):
