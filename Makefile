@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 
-.PHONY: run test setup setup-dev browser clean
+.PHONY: run test lint setup setup-dev browser clean
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -30,8 +30,12 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
 	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium; fi; }
 
-## Set up and run every test.
-test: setup-dev browser
+## Lint and import order (ruff, configured in pyproject.toml).
+lint: setup-dev
+	$(PY) -m ruff check .
+
+## Set up, lint, and run every test.
+test: setup-dev browser lint
 	$(PY) -m pytest -q
 
 clean:

@@ -41,7 +41,8 @@ at = AppTest.from_file({app!r}, default_timeout=600)
 t = time.perf_counter(); at.run(); first = time.perf_counter() - t
 assert not at.exception, at.exception
 shown = int(at.metric[0].value)
-payload = sum(len(str(v).encode()) for k, v in sent.items() if k in ("script", "html", "header", "css_links", "js_links"))
+payload = sum(len(str(v).encode()) for k, v in sent.items()
+              if k in ("script", "html", "header", "css_links", "js_links"))
 times = []
 for types in (["strike"], ["strike", "interception"], []):
     at.multiselect[0].set_value(types)
@@ -106,7 +107,8 @@ def main() -> None:
     ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
     ap.add_argument("--no-browser", action="store_true")
     a = ap.parse_args()
-    print(f"{'events':>8} {'synth s':>8} {'render s':>9} {'filter s':>9} {'payload MB':>11} {'drawn s':>8} {'step s':>7}  broken")
+    print(f"{'events':>8} {'synth s':>8} {'render s':>9} {'filter s':>9} {'payload MB':>11} {'drawn s':>8}"
+          f" {'step s':>7}  broken")
     with tempfile.TemporaryDirectory() as tmp:
         for n in a.sizes:
             db = Path(tmp) / f"events-{n}.db"

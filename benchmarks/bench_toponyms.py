@@ -24,10 +24,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from geo.places.gazetteer import Gazetteer, build_index  # noqa: E402
 from geo.nlp.spacy_model import load_nlp  # noqa: E402
 from geo.nlp.toponyms import ToponymRecognizer  # noqa: E402
 from geo.pipeline import make_recognizer  # noqa: E402
+from geo.places.gazetteer import Gazetteer, build_index  # noqa: E402
 
 _REC: ToponymRecognizer | None = None
 

@@ -8,9 +8,9 @@ import sys
 from pathlib import Path
 
 from . import settings
+from .errors import EventAtlasError
 from .formats.articles import load_articles
 from .formats.export import EXPORTERS
-from .errors import EventAtlasError
 
 
 def _write_jsonl(path: str, rows) -> int:
@@ -120,8 +120,8 @@ def cmd_correct(a) -> int:
 
 
 def cmd_geocode(a) -> int:
-    from .places.geocoding import make_layered_geocoder
     from .pipeline import reextract
+    from .places.geocoding import make_layered_geocoder
     from .store.store import EventStore
 
     geocoder = make_layered_geocoder()

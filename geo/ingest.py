@@ -10,12 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from .formats.articles import ARTICLE_SUFFIXES, iter_article_files, load_articles, read_text_file
 from .errors import ArticleError
+from .formats.articles import ARTICLE_SUFFIXES, iter_article_files, load_articles, read_text_file
+from .formats.tables import is_gdelt, read_acled, read_gdelt
 from .nlp.extraction import EXTRACTOR_VERSION
 from .pipeline import IngestReport, add_border_distances, ingest_articles
 from .store.store import TABLE_TAG
-from .formats.tables import is_gdelt, read_acled, read_gdelt
 
 TABLE_SUFFIXES = (".csv", ".tsv")
 TABLE_BATCH = 500  # rows per transaction: bulk speed, and a kill loses at most one batch (re-run adds it)
@@ -33,7 +33,8 @@ def ingest_files(paths, store, *, progress: Callable[[int, int], None] | None = 
         elif f.suffix.lower() in TABLE_SUFFIXES:
             table_files.append(f)
         else:
-            report.failures.append(f"{f}: unsupported file type {f.suffix!r} (expected one of {', '.join(INGEST_SUFFIXES)})")
+            report.failures.append(
+                f"{f}: unsupported file type {f.suffix!r} (expected one of {', '.join(INGEST_SUFFIXES)})")
 
     loaded = load_articles(article_files)
     report.failures.extend(loaded.problems)

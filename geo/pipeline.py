@@ -8,13 +8,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .nlp.extraction import EXTRACTOR_VERSION, EventExtractor
-from .places.gazetteer import Gazetteer
-from .model import DEFAULT_BORDER, Article, Event
-from .nlp.spacy_model import load_nlp
-from .nlp.resolution import Resolver
-from .nlp.toponyms import ToponymRecognizer
 from .errors import ConfigurationError
+from .model import DEFAULT_BORDER, Article, Event
+from .nlp.extraction import EXTRACTOR_VERSION, EventExtractor
+from .nlp.resolution import Resolver
+from .nlp.spacy_model import load_nlp
+from .nlp.toponyms import ToponymRecognizer
+from .places.gazetteer import Gazetteer
 from .places.geocoding import make_layered_geocoder
 
 log = logging.getLogger(__name__)
@@ -109,7 +109,8 @@ class IngestReport:
                 f"{self.events} events, {len(self.failures)} failures")
 
 
-def ingest_articles(store, articles: list[Article], *, progress: Callable[[int, int], None] | None = None) -> IngestReport:
+def ingest_articles(store, articles: list[Article], *,
+                    progress: Callable[[int, int], None] | None = None) -> IngestReport:
     """Extract and store articles not yet in `store` (idempotent; one transaction per article)."""
     summary = IngestReport()
     known = store.article_ids()

@@ -38,7 +38,8 @@ SETTINGS = (
     Setting("geocoder", "EVENT_ATLAS_GEOCODER", "nominatim",
             "geopy service name of the online geocoder (e.g. nominatim, photon)."),
     Setting("geocoder_url", "EVENT_ATLAS_GEOCODER_URL", "",
-            "Base URL of the online geocoder (e.g. http://127.0.0.1:8080 for a local Nominatim); empty: the service's public one."),
+            "Base URL of the online geocoder (e.g. http://127.0.0.1:8080 for a local Nominatim);"
+            " empty: the service's public one."),
     Setting("geocoder_timeout", "EVENT_ATLAS_GEOCODER_TIMEOUT", "10",
             "Seconds to wait for one online geocoder answer before giving up (the lookup is retried later)."),
     Setting("user_agent", "EVENT_ATLAS_USER_AGENT", "event-atlas/0.1 (+https://github.com/event-atlas)",

@@ -124,7 +124,8 @@ def _articles_file(path: Path, prefix: str, n: int) -> Path:
     with open(path, "w", encoding="utf-8") as f:
         for i in range(n):
             f.write(json.dumps({"id": f"{prefix}-{i}", "published": "2024-05-14",
-                                "text": f"Report {prefix} {i}: Russian drones struck {towns[i % len(towns)]} on Monday."}) + "\n")
+                                "text": f"Report {prefix} {i}: Russian drones struck {towns[i % len(towns)]}"
+                                        " on Monday."}) + "\n")
     return path
 
 
@@ -207,9 +208,11 @@ def test_reextraction_keeps_analyst_corrections(tmp_path, monkeypatch):
     assert cli("ingest", src, "--db", db).returncode == 0
     with EventStore(db) as s:
         key = s.events_frame()["event_key"][0]
-    res = cli("correct", key, "lat", "46.5", "--json", "--author", "analyst@example.org", "--note", "port, not centre", "--db", db)
+    res = cli("correct", key, "lat", "46.5", "--json", "--author", "analyst@example.org",
+              "--note", "port, not centre", "--db", db)
     assert res.returncode == 0, res.stderr
-    assert cli("correct", key, "verified", "true", "--json", "--author", "analyst@example.org", "--db", db).returncode == 0
+    verified = cli("correct", key, "verified", "true", "--json", "--author", "analyst@example.org", "--db", db)
+    assert verified.returncode == 0
     with EventStore(db) as s:
         n = pipeline.reextract(s, everything=False, extractor_version="rules-next")  # a newer extractor
         assert n == 1

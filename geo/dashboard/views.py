@@ -134,7 +134,8 @@ def prepare_events(df: pd.DataFrame) -> pd.DataFrame:
     (lower-case text searched by the free-text box), categorical event types. Returns a copy."""
     out = df.copy()
     out["day"] = pd.to_datetime(out["date"], errors="coerce", format="%Y-%m-%d")
-    parts = [out[c].fillna("").astype(str) for c in ("evidence", "place", "title", "claimed_by", "sub_type") if c in out]
+    searched = ("evidence", "place", "title", "claimed_by", "sub_type")
+    parts = [out[c].fillna("").astype(str) for c in searched if c in out]
     search = parts[0]
     for p in parts[1:]:
         search = search + "\n" + p

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import math
 import io
+import math
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -112,13 +112,15 @@ def read_acled(path: Path, text: str) -> TableResult:
             lat, lon = _float(row["latitude"], "latitude", where), _float(row["longitude"], "longitude", where)
             day = date.fromisoformat(row["event_date"][:10])
         except (ArticleError, ValueError) as exc:
-            out.problems.append(str(exc) if isinstance(exc, ArticleError) else f"{where}: bad event_date {row['event_date']!r}")
+            out.problems.append(str(exc) if isinstance(exc, ArticleError)
+                                else f"{where}: bad event_date {row['event_date']!r}")
             continue
         notes = (row.get("notes") or "").strip() or f"{row['event_type']} at {row['location']}"
         # The article text names the row's date and place, so two rows with the same notes are
         # two articles (articles are de-duplicated by text).
         head = f"{day.isoformat()}, {row['location']} ({row['source']}): "
-        art = Article(id=f"acled:{row['event_id_cnty']}" if row.get("event_id_cnty") else _row_id("acled", *row.values()), text=head + notes, published=day,
+        art_id = f"acled:{row['event_id_cnty']}" if row.get("event_id_cnty") else _row_id("acled", *row.values())
+        art = Article(id=art_id, text=head + notes, published=day,
                       title=f"ACLED: {row['sub_event_type']} in {row['location']}", source=row["source"], origin=where)
         etype, sub = mapped
         acled_type, acled_sub = key
@@ -145,7 +147,8 @@ def read_gdelt(path: Path, text: str) -> TableResult:
         where = f"{path}:{lineno}"
         fields = line.split("\t")
         if len(fields) != len(GDELT_COLUMNS):
-            out.problems.append(f"{where}: expected {len(GDELT_COLUMNS)} tab-separated GDELT 2.0 columns, got {len(fields)}")
+            out.problems.append(
+                f"{where}: expected {len(GDELT_COLUMNS)} tab-separated GDELT 2.0 columns, got {len(fields)}")
             continue
         row = dict(zip(GDELT_COLUMNS, fields))
         code = row["EventCode"]
@@ -157,11 +160,13 @@ def read_gdelt(path: Path, text: str) -> TableResult:
             out.skipped["no ActionGeo coordinates"] = out.skipped.get("no ActionGeo coordinates", 0) + 1
             continue
         try:
-            lat, lon = _float(row["ActionGeo_Lat"], "ActionGeo_Lat", where), _float(row["ActionGeo_Long"], "ActionGeo_Long", where)
+            lat = _float(row["ActionGeo_Lat"], "ActionGeo_Lat", where)
+            lon = _float(row["ActionGeo_Long"], "ActionGeo_Long", where)
             d = row["SQLDATE"]
             day = date(int(d[:4]), int(d[4:6]), int(d[6:8]))
         except (ArticleError, ValueError) as exc:
-            out.problems.append(str(exc) if isinstance(exc, ArticleError) else f"{where}: bad SQLDATE {row['SQLDATE']!r}")
+            out.problems.append(str(exc) if isinstance(exc, ArticleError)
+                                else f"{where}: bad SQLDATE {row['SQLDATE']!r}")
             continue
         actors = [a for a in (row["Actor1Name"], row["Actor2Name"]) if a]
         text_ = (f"GDELT event {row['GLOBALEVENTID']}: CAMEO {code} by {' / '.join(actors) or 'unknown actors'} "

@@ -28,7 +28,8 @@ def border_rings(border: dict, distances_km=(25, 50, 100)) -> list[tuple[float, 
         outline = transform(to_deg.transform, projected.buffer(km * 1000.0, quad_segs=8).boundary)
         outline = outline.simplify(0.005)
         parts = list(getattr(outline, "geoms", [outline]))
-        out.append((float(km), [[(round(y, 5), round(x, 5)) for x, y in p.coords] for p in parts if len(p.coords) >= 2]))
+        lines = [[(round(y, 5), round(x, 5)) for x, y in p.coords] for p in parts if len(p.coords) >= 2]
+        out.append((float(km), lines))
     return out
 
 

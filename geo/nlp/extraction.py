@@ -12,10 +12,10 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from .dates import RELATIVE_KINDS, find_dates
 from ..geometry.geodesy import great_circle_km
-from .grouping import SAME_OCCURRENCE_DAYS, SAME_OCCURRENCE_KM
 from ..model import Article, Event, acled_types
+from .dates import RELATIVE_KINDS, find_dates
+from .grouping import SAME_OCCURRENCE_DAYS, SAME_OCCURRENCE_KM
 from .toponyms import Toponym, ToponymRecognizer
 
 # lemma -> (event_type, sub_type). Weapon-dependent lemmas are checked in _trigger_type.

@@ -17,8 +17,8 @@ from __future__ import annotations
 import difflib
 import re
 
-from ..places.gazetteer import Gazetteer, Place, prior
 from ..geometry.geodesy import great_circle_km
+from ..places.gazetteer import Gazetteer, Place, prior
 from ..places.names import normalize_name
 from .toponym import Toponym
 

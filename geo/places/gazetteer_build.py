@@ -28,8 +28,8 @@ import sqlite3
 from pathlib import Path
 
 from ..errors import GazetteerError
-from .names import is_latin, normalize_name, region_keys
 from ..settings import REPO_ROOT
+from .names import is_latin, normalize_name, region_keys
 
 SUPPLEMENT_CSV = REPO_ROOT / "data" / "gazetteer_supplement.csv"
 COUNTRIES_CSV = REPO_ROOT / "data" / "countries.csv"

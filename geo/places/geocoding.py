@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from geopy.geocoders.base import Geocoder
 from geopy.location import Location
-
-from urllib.parse import urlsplit
 
 from .. import settings
 from ..errors import ConfigurationError
@@ -90,7 +89,8 @@ def place_from_location(location: Location, name: str) -> Place:
                  raw.get("source") or "online")
 
 
-def make_layered_geocoder(gazetteer: Gazetteer | None = None, *, cache_path: str | Path | None = None) -> LayeredGeocoder:
+def make_layered_geocoder(gazetteer: Gazetteer | None = None, *,
+                          cache_path: str | Path | None = None) -> LayeredGeocoder:
     """The layered geocoder the settings ask for: online layer only with EVENT_ATLAS_ONLINE=1.
 
     Raises geo.errors.ConfigurationError for an unusable online configuration (unknown
@@ -115,7 +115,8 @@ def make_layered_geocoder(gazetteer: Gazetteer | None = None, *, cache_path: str
             timeout = float(settings.get("geocoder_timeout"))
         except ValueError:
             raise ConfigurationError(
-                f"EVENT_ATLAS_GEOCODER_TIMEOUT must be a number of seconds, got {settings.get('geocoder_timeout')!r}") from None
+                "EVENT_ATLAS_GEOCODER_TIMEOUT must be a number of seconds,"
+                f" got {settings.get('geocoder_timeout')!r}") from None
         online = OnlineGeocoder(make_online_geocoder(service, user_agent=settings.get("user_agent"), timeout=timeout,
                                                      error_wait_seconds=max(1.0, min(5.0, timeout)), **where),
                                 GeocodeCache(path), service=service.casefold())

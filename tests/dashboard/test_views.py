@@ -7,8 +7,8 @@ import numpy as np
 import pandas as pd
 
 from geo.dashboard import views
-from geo.model import Article, Event
 from geo.dashboard.views import ViewState
+from geo.model import Article, Event
 
 
 def _frame() -> pd.DataFrame:
@@ -62,7 +62,8 @@ def test_filters_combine():
     assert ids(ViewState(verified="verified")) == [2] and ids(ViewState(verified="unverified")) == [1]
     assert ids(ViewState(q="BELGOROD downed")) == [2]
     assert ids(ViewState(q="kharkiv", start=date(2025, 1, 1))) == []
-    assert list(views.filter_events(df, ViewState(start=date(2025, 1, 1)), ignore_dates=True)["event_id"]) == [1, 2, 3, 4]
+    undated = views.filter_events(df, ViewState(start=date(2025, 1, 1)), ignore_dates=True)
+    assert list(undated["event_id"]) == [1, 2, 3, 4]
 
 
 def test_pair_columns_recompute_for_another_pair():
@@ -73,7 +74,8 @@ def test_pair_columns_recompute_for_another_pair():
         calls.append((len(lats), a, b))
         return np.asarray(lats) * 0 + 7.0
 
-    out = views.pair_columns(df, ("UA", "BY"), distance_fn=dist, side_fn=lambda la, lo: np.array(["BY"] * len(la), dtype=object))
+    out = views.pair_columns(df, ("UA", "BY"), distance_fn=dist,
+                             side_fn=lambda la, lo: np.array(["BY"] * len(la), dtype=object))
     assert calls == [(4, "UA", "BY")] and set(out["pair_km"]) == {7.0} and set(out["pair_side"]) == {"b"}
 
 

@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from geo.formats.articles import load_articles
 from geo.errors import ArticleError, EventAtlasError
+from geo.formats.articles import load_articles
 
 
 def test_bundled_articles_load():

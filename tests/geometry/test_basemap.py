@@ -6,8 +6,8 @@ import json
 import pandas as pd
 from shapely.geometry import Point, shape
 
-from geo.geometry.basemap import land_geojson
 from geo.dashboard.map.mapping import build_atlas_map
+from geo.geometry.basemap import land_geojson
 
 
 def test_land_covers_the_region_and_is_small():

@@ -11,8 +11,8 @@ import shapely
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from geo.geometry import borders
 from geo.errors import BorderError, EventAtlasError
+from geo.geometry import borders
 
 GEOD = pyproj.Geod(ellps="WGS84")
 HYPO = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])

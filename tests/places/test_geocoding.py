@@ -4,9 +4,9 @@ from __future__ import annotations
 import pytest
 
 from geo.errors import ConfigurationError
+from geo.pipeline import make_recognizer
 from geo.places.geocoding import LayeredGeocoder, make_layered_geocoder, place_from_location
 from geo.places.online import GeocodeCache, OnlineGeocoder, make_online_geocoder
-from geo.pipeline import make_recognizer
 from tests.nominatim_stub import NominatimStub, default_places, http_error, place
 
 AGENT = "event-atlas-tests/1.0 (tests@example.invalid)"

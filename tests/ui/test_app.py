@@ -205,7 +205,8 @@ def test_reference_line_distance_band(built_db, monkeypatch):
     assert "line_max_km" not in [s.key for s in at.selectbox] and at.query_params["lkm"] in ("25", ["25"])
     line = {"type": "Feature", "properties": {},
             "geometry": {"type": "LineString", "coordinates": [[36.0, 48.0], [38.0, 50.0]]}}
-    at.file_uploader(key=keys.LINE_FILE).set_value(("front.geojson", json.dumps(line).encode(), "application/json")).run()
+    upload = ("front.geojson", json.dumps(line).encode(), "application/json")
+    at.file_uploader(key=keys.LINE_FILE).set_value(upload).run()
     assert not at.exception, at.exception
     band = at.selectbox(key=keys.LINE_MAX_KM)
     assert band.value == 25

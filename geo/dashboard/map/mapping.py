@@ -342,7 +342,8 @@ def atlas_payload(events: pd.DataFrame, *, km_column: str = "border_distance_km"
     ver_codes, ver_values = pd.factorize(col("verified"))
     ver_text = np.array([_verified_text(v) or "" for v in ver_values] + [""], dtype=object)[ver_codes]
     # Control characters (a NUL inside article text) never reach the key's separator.
-    claim_key = text(col("claimed_by")).str.replace(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", " ", regex=True) + "\x00" + ver_text
+    claims = text(col("claimed_by")).str.replace(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", " ", regex=True)
+    claim_key = claims + "\x00" + ver_text
 
     def claim_html(key: str) -> str:
         who, _, ver = key.partition("\x00")

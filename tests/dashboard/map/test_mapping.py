@@ -11,7 +11,6 @@ import pandas as pd
 import pytest
 
 from geo.dashboard.map.assets import localize_map, remote_asset_urls
-from geo.errors import ConfigurationError
 from geo.dashboard.map.mapping import (
     BORDER_COLOUR,
     MAP_BACKGROUND,
@@ -21,6 +20,7 @@ from geo.dashboard.map.mapping import (
     event_popup_html,
     safe_http_url,
 )
+from geo.errors import ConfigurationError
 from geo.model import EVENT_TYPES
 
 SCRIPT = "<script>alert(1)</script>"
@@ -107,7 +107,8 @@ def test_popup_card_shows_the_event_fields():
 
 
 @pytest.mark.parametrize(
-    "url", ["javascript:alert(1)", " JaVaScRiPt:alert(1)", "java\tscript:alert(1)", "data:text/html,x", "//evil.example/x", "/relative"]
+    "url", ["javascript:alert(1)", " JaVaScRiPt:alert(1)", "java\tscript:alert(1)", "data:text/html,x",
+            "//evil.example/x", "/relative"]
 )
 def test_only_http_urls_become_links(url):
     assert safe_http_url(url) is None
@@ -128,7 +129,8 @@ def test_border_is_drawn_as_a_red_line_in_lat_lon_order():
     html = _render([_event()], border=BORDER)
     assert "L.polyline(" in html and f'"color": "{BORDER_COLOUR}"' in html
     assert "[[[50.0, 30.0], [50.5, 31.5]], [[51.0, 32.0], [51.25, 33.0]]]" in html
-    feature = {"type": "Feature", "properties": {}, "geometry": {"type": "LineString", "coordinates": [[30, 50], [31, 51]]}}
+    feature = {"type": "Feature", "properties": {},
+               "geometry": {"type": "LineString", "coordinates": [[30, 50], [31, 51]]}}
     assert "[[[50.0, 30.0], [51.0, 31.0]]]" in _render([], border=feature)
     with pytest.raises(ConfigurationError):
         build_atlas_map(pd.DataFrame(), border={"type": "Point", "coordinates": [30, 50]})
@@ -201,9 +203,10 @@ def test_atlas_payload_is_compact_and_drops_details_for_many_events():
 
 
 def test_atlas_map_layers_legend_and_clicks():
-    events = pd.DataFrame([_event(event_type=t, lat=48 + i, lon=30 + i, event_id=i + 1) for i, t in enumerate(EVENT_TYPES)])
-    html = build_atlas_map(events, border=BORDER, rings=border_rings(BORDER, (25,)),
-                           line={"type": "Feature", "geometry": {"type": "LineString", "coordinates": [[30, 49], [31, 50]]}}).get_root().render()
+    events = pd.DataFrame([_event(event_type=t, lat=48 + i, lon=30 + i, event_id=i + 1)
+                           for i, t in enumerate(EVENT_TYPES)])
+    line = {"type": "Feature", "geometry": {"type": "LineString", "coordinates": [[30, 49], [31, 50]]}}
+    html = build_atlas_map(events, border=BORDER, rings=border_rings(BORDER, (25,)), line=line).get_root().render()
     for t in EVENT_TYPES:
         assert f'"{TYPE_LABELS[t]} (1)"' in html
     for name in ("Heatmap", "Border", "25 km from the border", "Reference line"):
