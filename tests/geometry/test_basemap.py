@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pandas as pd
 from shapely.geometry import Point, shape
 
+import geo.dashboard.map
 from geo.dashboard.map.mapping import build_atlas_map
 from geo.geometry.basemap import land_geojson
 
@@ -21,7 +23,9 @@ def test_land_covers_the_region_and_is_small():
 
 def test_land_is_drawn_below_the_tiles():
     html = build_atlas_map(pd.DataFrame([{"lat": 50.0, "lon": 36.0}]), base_geojson=land_geojson()).get_root().render()
-    assert 'createPane("eventAtlasLand")' in html and "pane.style.zIndex = 150" in html  # tilePane is 200
+    assert "eventAtlasBaseLand(" in html and "/event-atlas/base-land.js" in html
+    script = (Path(geo.dashboard.map.BASE_DIR) / "base-land.js").read_text(encoding="utf-8")
+    assert 'createPane("eventAtlasLand")' in script and "pane.style.zIndex = 150" in script  # tilePane is 200
 
 
 def test_cached_copy_is_reused(tmp_path):

@@ -18,9 +18,8 @@ Layout (URL = ``base_url`` + path below)::
     bootstrap/js/bootstrap.bundle.min.js, bootstrap/css/bootstrap.min.css   (4.5.3; folium asks 5.2.2)
     font-awesome/css/all.min.css, font-awesome/webfonts/*
     leaflet.heat/templates/leaflet_heat.min.js   (Leaflet.heat, from the folium package itself)
-
-The map's other controls (fullscreen button, legend, clustering) are Event Atlas's own
-JavaScript inside the map (geo/dashboard/map/mapping.py), so they need no asset at all.
+    event-atlas/atlas-layer.js, legend.js, fullscreen.js, base-land.js, atlas.css
+                                                 (the map's own controls, geo/dashboard/map/static/)
 """
 from __future__ import annotations
 
@@ -56,6 +55,8 @@ _LIBS: dict[str, tuple[str, tuple[str, ...]]] = {
     "font-awesome": ("xstatic.pkg.font_awesome", ("css/all.min.css",)),  # webfonts via its url()s
     # Leaflet.heat: folium ships its own copy of the minified plugin inside the package.
     "leaflet.heat": ("folium", ("templates/leaflet_heat.min.js",)),
+    # The map's own scripts and styles (geo/dashboard/map/static/, BASE_DIR in its __init__).
+    "event-atlas": ("geo.dashboard.map", ("*.js", "*.css")),
 }
 
 # folium asset name (first item of a default_js/default_css pair) -> path under vendor/.
@@ -71,6 +72,11 @@ LOCAL_ASSETS: dict[str, str] = {
     "markerclustercss": "leaflet.markercluster/MarkerCluster.css",
     "markerclusterdefaultcss": "leaflet.markercluster/MarkerCluster.Default.css",
     "leaflet-heat.js": "leaflet.heat/templates/leaflet_heat.min.js",  # folium.plugins.HeatMap
+    "event_atlas_layer": "event-atlas/atlas-layer.js",  # mapping's elements
+    "event_atlas_css": "event-atlas/atlas.css",
+    "event_atlas_legend": "event-atlas/legend.js",
+    "event_atlas_fullscreen": "event-atlas/fullscreen.js",
+    "event_atlas_base_land": "event-atlas/base-land.js",
 }
 
 # Assets with no packaged copy that only folium.Icon (Leaflet.awesome-markers, with

@@ -1,7 +1,7 @@
 """Build the folium map of extracted events (no Streamlit here; the app displays it).
 
 Article text is untrusted and reaches the page through three interpreters, so it is
-escaped for each (see tests/test_mapping.py):
+escaped for each (see tests/dashboard/map/test_mapping.py):
 
 1. HTML: Leaflet puts popup/tooltip strings into ``innerHTML`` -> :func:`html.escape`.
 2. JavaScript: folium's own Popup/Tooltip paste HTML into `` `template literals` ``
@@ -16,7 +16,10 @@ character references, so its output stays inert even inside ``folium.Popup``.
 
 The map returned by :func:`build_atlas_map` still points at folium's CDN assets;
 call :func:`geo.dashboard.map.assets.localize_map` on it *after* adding anything else, right before
-handing it to ``st_folium``.
+handing it to ``st_folium``. The map's own JavaScript and CSS (clustering layer, legend,
+fullscreen button, offline base land) live in ``static/*.js`` / ``*.css`` beside this module and
+are loaded like folium's plugins (``default_js``/``default_css``); each element's template only
+calls one of those functions with its data.
 """
 from __future__ import annotations
 
@@ -32,6 +35,7 @@ import folium.plugins
 import numpy as np
 import pandas as pd
 from branca.element import MacroElement
+from folium.elements import JSCSSMixin
 from folium.template import Template
 
 from ...errors import ConfigurationError
@@ -283,6 +287,9 @@ SPIDER_LIMIT = 60
 #: At most this many clusters in view get a count label (the biggest; each label is a DOM
 #: node, while the circles are drawn on one canvas).
 LABEL_LIMIT = 300
+#: Where the map's own scripts and styles (geo/dashboard/map/static/) are served; geo.dashboard.map.assets
+#: copies them to static/vendor/event-atlas/ with the other offline assets.
+STATIC_URL = "/app/static/vendor/event-atlas"
 RING_COLOUR = "#7F7F7F"
 LINE_COLOUR = "#1B1B1B"
 
@@ -453,162 +460,26 @@ def build_atlas_map(
     return m
 
 
-class _AtlasLayer(MacroElement):
+class _AtlasLayer(JSCSSMixin, MacroElement):
     """Browser-side clustering of :func:`atlas_payload` into the per-type feature groups.
 
     Markers go into folium FeatureGroups that exist when streamlit_folium initialises, so
     its click handler (registered on those groups) sees marker clicks: the popup's text,
     which ends with "Event #<id>", comes back as ``last_object_clicked_popup``.
-    The template avoids double braces: branca renders the output as Jinja once more.
+    The clustering itself is static/atlas-layer.js; the template passes the payload and groups.
     """
 
-    default_js = folium.plugins.HeatMap.default_js  # the heat layer is Leaflet.heat, as folium ships it
-
+    default_js = [
+        *folium.plugins.HeatMap.default_js,  # the heat layer is Leaflet.heat, as folium ships it
+        ("event_atlas_layer", f"{STATIC_URL}/atlas-layer.js"),
+    ]
+    default_css = [("event_atlas_css", f"{STATIC_URL}/atlas.css")]
     _template = Template(
-        """{% macro header(this, kwargs) %}
-<style>
-.event-atlas-count { pointer-events: none; }
-.event-atlas-count span { position: absolute; transform: translate(-50%, -50%); white-space: nowrap;
-  font: 600 11px/1 sans-serif; color: #fff; text-shadow: 0 0 2px #000, 0 0 3px #000; }
-</style>
-{% endmacro %}
-{% macro script(this, kwargs) %}
+        """{% macro script(this, kwargs) %}
 (function () {
-  var map = {{ this._parent.get_name() }};
   var D = JSON.parse({{ this.data_js }});
-  var G = [{% for g in this.groups %}{{ g if g else "null" }},{% endfor %}];
-  var HEAT = {{ this.heat_group }};
-  var E = D.e, N = D.n, ID = new Array(N), acc = 0;
-  for (var i = 0; i < N; i++) { acc += E.i[i]; ID[i] = acc; }
-  var byType = D.T.map(function () { return new Map(); });
-  var perLoc = new Array(D.la.length).fill(0);
-  for (var i = 0; i < N; i++) {
-    var m = byType[E.t[i]], a = m.get(E.l[i]);
-    if (!a) { a = []; m.set(E.l[i], a); }
-    a.push(i); perLoc[E.l[i]]++;
-  }
-  function card(i) {
-    var t = E.t[i], h = '<div style="font:13px/1.4 sans-serif;min-width:180px">';
-    h += '<div style="font-weight:600;color:' + D.C[t] + '">' + D.T[t] + (E.s[i] >= 0 ? ' &middot; ' + D.Sb[E.s[i]] : '') + '</div>';
-    h += '<div>' + D.lh[E.l[i]] + '</div>';
-    if (E.d[i] >= 0) h += '<div style="color:#666">' + D.Dy[E.d[i]] + '</div>';
-    if (E.c[i] >= 0) h += '<div>' + D.Cl[E.c[i]] + '</div>';
-    if (E.q[i] >= 0) h += '<div>' + D.Q[E.q[i]] + '</div>';
-    if (D.X) h += D.X[i];
-    var km = D.lk[E.l[i]];
-    if (km !== null) h += '<div style="color:#666">' + km.toFixed(1) + ' km from the border</div>';
-    return h + '<div style="color:#888;font-size:11px">Event #' + ID[i] + '</div></div>';
-  }
-  function eventMarker(i, ll, count) {
-    var t = E.t[i], c = D.C[t];
-    var mk = L.circleMarker(ll, {radius: 6, color: c, weight: 1, fill: true, fillColor: c,
-      fillOpacity: D.la_approx[E.l[i]] ? 0.35 : 0.85, count: count, eventId: ID[i]});
-    var el = document.createElement("div");
-    mk.on("popupopen", function () { if (!el.innerHTML) el.innerHTML = card(i); });
-    mk.on("click", function () { if (!el.innerHTML) el.innerHTML = card(i); });
-    mk.bindPopup(el, {maxWidth: 320});
-    mk.bindTooltip('<b>' + D.T[t] + '</b> &middot; ' + D.lh[E.l[i]], {sticky: true});
-    return mk;
-  }
-  var R = 56, cache = {}, spider = [];
-  function visible() { return G.map(function (g) { return !!g && map.hasLayer(g); }); }
-  // One cluster per grid cell over every visible type (below zmax), per location at zmax.
-  function clusters(z, vis) {
-    var key = z + "|" + vis.join(",");
-    if (cache[key]) return cache[key];
-    var cells = new Map();
-    byType.forEach(function (m, t) {
-      if (!vis[t]) return;
-      m.forEach(function (evs, l) {
-        var k = l;
-        if (z < D.zmax) {
-          var p = map.project([D.la[l], D.lo[l]], z);
-          k = Math.floor(p.x / R) + ":" + Math.floor(p.y / R);
-        }
-        var c = cells.get(k);
-        if (!c) { c = {locs: new Set(), n: 0, la: 0, lo: 0, byT: new Array(D.T.length).fill(0)}; cells.set(k, c); }
-        c.locs.add(l); c.n += evs.length; c.byT[t] += evs.length;
-        c.la += D.la[l] * evs.length; c.lo += D.lo[l] * evs.length;
-      });
-    });
-    cache[key] = Array.from(cells.values());
-    return cache[key];
-  }
-  function members(c, vis) {
-    var evs = [];
-    c.locs.forEach(function (l) {
-      byType.forEach(function (m, t) { if (vis[t] && m.get(l)) evs = evs.concat(m.get(l)); });
-    });
-    return evs;
-  }
-  function unspider() {
-    spider.forEach(function (s) { s.group.removeLayer(s.layer); });
-    spider = [];
-  }
-  function fanOut(c, center, vis) {
-    unspider();
-    var evs = members(c, vis), k = Math.min(evs.length, D.spider), p0 = map.latLngToLayerPoint(center);
-    var layers = {};
-    for (var j = 0; j < k; j++) {
-      var t = E.t[evs[j]], ang = j * 2.4, r = 18 + 11 * Math.sqrt(j);
-      var ll = map.layerPointToLatLng(L.point(p0.x + r * Math.cos(ang), p0.y + r * Math.sin(ang)));
-      if (!layers[t]) { layers[t] = L.featureGroup(); spider.push({group: G[t], layer: layers[t]}); }
-      L.polyline([center, ll], {color: D.C[t], weight: 1, opacity: 0.6, interactive: false}).addTo(layers[t]);
-      eventMarker(evs[j], ll, 0).addTo(layers[t]);
-    }
-    if (evs.length > k) {
-      var t0 = E.t[evs[0]];
-      L.tooltip({permanent: true, direction: "top"}).setLatLng(center)
-        .setContent((evs.length - k) + " more here: zoom in or narrow the filters").addTo(layers[t0]);
-    }
-    spider.forEach(function (s) { s.group.addLayer(s.layer); });
-  }
-  // Count on the cluster itself: a non-interactive divIcon (pointer events reach the circle
-  // under it, so its hover tooltip and click still work); digits only, no article text.
-  function countLabel(n, ll) {
-    return L.marker(ll, {icon: L.divIcon({className: "event-atlas-count", html: "<span>" + (n | 0) + "</span>",
-      iconSize: [0, 0]}), interactive: false, keyboard: false});
-  }
-  function draw() {
-    unspider();
-    var vis = visible(), z = map.getZoom(), view = map.getBounds().pad(0.3), labels = [];
-    G.forEach(function (g) { if (g) g.clearLayers(); });
-    clusters(Math.min(z, D.zmax), vis).forEach(function (c) {
-      var ll = L.latLng(c.la / c.n, c.lo / c.n);
-      if (!view.contains(ll)) return;
-      var t = 0, kinds = [];
-      for (var x = 0; x < c.byT.length; x++) {
-        if (c.byT[x] > c.byT[t]) t = x;
-        if (c.byT[x]) kinds.push(c.byT[x] + " " + D.T[x]);
-      }
-      if (c.n === 1) { G[t].addLayer(eventMarker(byType[t].get(c.locs.values().next().value)[0], ll, 1)); return; }
-      var col = D.C[t], mixed = kinds.length > 1;
-      var mk = L.circleMarker(ll, {radius: Math.min(22, 6 + 2 * Math.log2(c.n)), color: mixed ? "#333333" : col,
-        weight: mixed ? 2 : 1.5, fill: true, fillColor: col, fillOpacity: 0.5, count: c.n});
-      var where = c.locs.size === 1 ? D.lh[c.locs.values().next().value] : c.locs.size + " places";
-      mk.bindTooltip("<b>" + c.n + " events</b> &middot; " + where + "<br>" + kinds.join("<br>"));
-      mk.on("click", function (ev) {
-        L.DomEvent.stop(ev);
-        if (c.locs.size > 1 && map.getZoom() < D.zmax) {
-          var b = L.latLngBounds(Array.from(c.locs).map(function (l) { return [D.la[l], D.lo[l]]; }));
-          map.fitBounds(b.pad(0.2), {maxZoom: D.zmax});
-        } else { fanOut(c, ll, vis); }
-      });
-      G[t].addLayer(mk);
-      labels.push({n: c.n, ll: ll, t: t});
-    });
-    if (labels.length > D.lbl) labels = labels.sort(function (a, b) { return b.n - a.n; }).slice(0, D.lbl);
-    labels.forEach(function (x) { G[x.t].addLayer(countLabel(x.n, x.ll)); });
-  }
-  map.on("zoomend moveend overlayadd overlayremove", draw);
-  map.on("click", unspider);
-  if (HEAT && L.heatLayer) {
-    var pts = [], mx = 1;
-    for (var l = 0; l < perLoc.length; l++) if (perLoc[l]) { pts.push([D.la[l], D.lo[l], perLoc[l]]); mx = Math.max(mx, perLoc[l]); }
-    HEAT.addLayer(L.heatLayer(pts, {radius: 18, blur: 20, minOpacity: 0.3, max: Math.max(1, mx / 4)}));
-  }
-  window.eventAtlas = {shown: N, draw: draw};
-  draw();
+  eventAtlasLayer({{ this._parent.get_name() }}, D,
+    [{% for g in this.groups %}{{ g if g else "null" }},{% endfor %}], {{ this.heat_group }});
 })();
 {% endmacro %}"""
     )
@@ -621,21 +492,13 @@ class _AtlasLayer(MacroElement):
         self.heat_group = heat_group
 
 
-class _Legend(MacroElement):
+class _Legend(JSCSSMixin, MacroElement):
     """Legend control: colour, symbol, label and count per event type (our own strings only)."""
 
+    default_js = [("event_atlas_legend", f"{STATIC_URL}/legend.js")]
     _template = Template(
         """{% macro script(this, kwargs) %}
-(function () {
-  var legend = L.control({position: "bottomright"});
-  legend.onAdd = function () {
-    var div = L.DomUtil.create("div", "event-atlas-legend");
-    div.style.cssText = "background:rgba(255,255,255,.9);padding:6px 8px;border-radius:4px;font:12px/1.5 sans-serif;box-shadow:0 1px 4px rgba(0,0,0,.3)";
-    div.innerHTML = {{ this.html_js }};
-    return div;
-  };
-  legend.addTo({{ this._parent.get_name() }});
-})();
+eventAtlasLegend({{ this._parent.get_name() }}, {{ this.html_js }});
 {% endmacro %}"""
     )
 
@@ -650,31 +513,13 @@ class _Legend(MacroElement):
         self.html_js = _js_string(_inert(html_rows or "<div>No events</div>"))
 
 
-class _Fullscreen(MacroElement):
+class _Fullscreen(JSCSSMixin, MacroElement):
     """A fullscreen button (Fullscreen API on the map's container; no plugin asset needed)."""
 
+    default_js = [("event_atlas_fullscreen", f"{STATIC_URL}/fullscreen.js")]
     _template = Template(
         """{% macro script(this, kwargs) %}
-(function () {
-  var map = {{ this._parent.get_name() }};
-  var ctl = L.control({position: "topleft"});
-  ctl.onAdd = function () {
-    var bar = L.DomUtil.create("div", "leaflet-bar leaflet-control");
-    var a = L.DomUtil.create("a", "event-atlas-fullscreen", bar);
-    a.href = "#"; a.title = "Fullscreen"; a.setAttribute("role", "button");
-    a.innerHTML = '<svg width="14" height="14" viewBox="0 0 14 14" style="margin-top:8px" fill="none" stroke="#333" stroke-width="2">' +
-      '<path d="M1 5V1h4M9 1h4v4M13 9v4H9M5 13H1V9"/></svg>';
-    L.DomEvent.on(a, "click", function (e) {
-      L.DomEvent.stop(e);
-      var c = map.getContainer();
-      if (document.fullscreenElement) { document.exitFullscreen(); }
-      else if (c.requestFullscreen) { c.requestFullscreen(); }
-    });
-    return bar;
-  };
-  ctl.addTo(map);
-  document.addEventListener("fullscreenchange", function () { map.invalidateSize(); });
-})();
+eventAtlasFullscreen({{ this._parent.get_name() }});
 {% endmacro %}"""
     )
 
@@ -683,21 +528,13 @@ class _Fullscreen(MacroElement):
         self._name = "Fullscreen"
 
 
-class _BaseLand(MacroElement):
+class _BaseLand(JSCSSMixin, MacroElement):
     """Country polygons in a pane *below* the tiles: visible only where tiles are missing."""
 
+    default_js = [("event_atlas_base_land", f"{STATIC_URL}/base-land.js")]
     _template = Template(
         """{% macro script(this, kwargs) %}
-(function () {
-  var map = {{ this._parent.get_name() }};
-  var pane = map.createPane("eventAtlasLand");
-  pane.style.zIndex = 150;
-  pane.style.pointerEvents = "none";
-  L.geoJSON(JSON.parse({{ this.data_js }}), {pane: "eventAtlasLand", interactive: false,
-    renderer: L.canvas({pane: "eventAtlasLand"}),
-    style: function () { return {color: "#9A968C", weight: 0.8, fillColor: "#F7F5F0", fillOpacity: 1}; }
-  }).addTo(map);
-})();
+eventAtlasBaseLand({{ this._parent.get_name() }}, JSON.parse({{ this.data_js }}));
 {% endmacro %}"""
     )
 

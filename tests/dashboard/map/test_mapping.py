@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 import re
 from html.parser import HTMLParser
+from pathlib import Path
 
 import folium
 import pandas as pd
 import pytest
 
-from geo.dashboard.map.assets import localize_map, remote_asset_urls
+import geo.dashboard.map
+from geo.dashboard.map.assets import asset_urls, localize_map, remote_asset_urls
 from geo.dashboard.map.mapping import (
     BORDER_COLOUR,
     MAP_BACKGROUND,
@@ -24,6 +26,8 @@ from geo.errors import ConfigurationError
 from geo.model import EVENT_TYPES
 
 SCRIPT = "<script>alert(1)</script>"
+# The map's own scripts and styles, by file name (served from static/vendor/event-atlas/).
+STATIC = {p.name: p.read_text(encoding="utf-8") for p in Path(geo.dashboard.map.BASE_DIR).iterdir()}
 IMG = "<img src=x onerror=alert(1)>"
 JINJA = "{{ 'pw' ~ 'ned' }}"  # renders as "pwned" if anything evaluates it as Jinja
 BORDER = {"type": "MultiLineString", "coordinates": [[[30.0, 50.0], [31.5, 50.5]], [[32.0, 51.0], [33.0, 51.25]]]}
@@ -211,8 +215,9 @@ def test_atlas_map_layers_legend_and_clicks():
         assert f'"{TYPE_LABELS[t]} (1)"' in html
     for name in ("Heatmap", "Border", "25 km from the border", "Reference line"):
         assert f'"{name}"' in html
-    assert "event-atlas-legend" in html and "event-atlas-fullscreen" in html
-    assert "Event #" in html  # popup text streamlit_folium returns on a click
+    assert "eventAtlasLegend(" in html and "eventAtlasFullscreen(" in html
+    assert "event-atlas-legend" in STATIC["legend.js"] and "event-atlas-fullscreen" in STATIC["fullscreen.js"]
+    assert "Event #" in STATIC["atlas-layer.js"]  # popup text streamlit_folium returns on a click
     assert re.search(r"fitBounds\(\s*\[\[48(\.0)?, 30(\.0)?\], \[53(\.0)?, 35(\.0)?\]\]", html)
 
 
@@ -246,9 +251,10 @@ def test_clusters_carry_a_count_label():
     events = pd.DataFrame([_event(lat=50.0, lon=36.2, event_id=i + 1, place=IMG) for i in range(5)])
     m = localize_map(build_atlas_map(events))
     html = m.get_root().render()
-    assert ".event-atlas-count span" in html  # the label's CSS, in the page (no CDN)
-    assert 'L.divIcon({className: "event-atlas-count", html: "<span>" + (n | 0) + "</span>"' in html
-    assert "labels.push({n: c.n" in html and "<img" not in html
+    assert "/event-atlas/atlas.css" in " ".join(asset_urls(m))  # the label's CSS, served locally (no CDN)
+    assert ".event-atlas-count span" in STATIC["atlas.css"]
+    assert 'L.divIcon({className: "event-atlas-count", html: "<span>" + (n | 0) + "</span>"' in STATIC["atlas-layer.js"]
+    assert "labels.push({n: c.n" in STATIC["atlas-layer.js"] and "<img" not in html
     assert _payload_from_html(html)["lbl"] == LABEL_LIMIT
     assert remote_asset_urls(m) == []
 
