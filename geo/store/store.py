@@ -12,6 +12,9 @@ ingest runs. Design points:
 * **Versioned schema.** ``PRAGMA user_version`` records how many entries of ``_MIGRATIONS``
   have been applied; opening a file applies the missing ones in one transaction.
 
+This module is the store itself (connection, transactions, writes, ingest runs); the schema and
+migrations are in ``schema``, the dashboard's frame in ``frame``, correction rules in ``corrections``.
+
 Thread safety: one connection per :class:`EventStore`, opened with ``check_same_thread=False``
 and guarded by a lock, so a single store may be shared between threads (Streamlit reruns a
 script on different threads, e.g. under ``st.cache_resource``). Calls are serialised, not
@@ -20,17 +23,13 @@ parallel. Separate processes must each open their own ``EventStore``; never shar
 """
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
-import math
 import os
 import sqlite3
 import threading
-import time
-import typing
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -39,10 +38,15 @@ import pandas as pd
 
 from .._files import utc_now as _now  # one copy for the store and the geocode cache
 from ..errors import ConfigurationError, StoreError
-from ..model import EVENT_TYPES, Article, Event
+from ..model import Article, Event
+from .corrections import CORRECTABLE_FIELDS, validate_correction
+from .frame import FRAME_COLUMNS, decode_frame, read_frame
+from .schema import EVENT_FIELDS as _EVENT_FIELDS
+from .schema import JSON_FIELDS as _JSON_FIELDS
+from .schema import SCHEMA_VERSION, check_event_columns, enable_wal, migrate
 
 __all__ = [
-    "CORRECTABLE_FIELDS",
+    "CORRECTABLE_FIELDS",  # from .corrections, .frame and .schema: one import for callers
     "FRAME_COLUMNS",
     "SCHEMA_VERSION",
     "EventStore",
@@ -51,22 +55,6 @@ __all__ = [
 ]
 
 DEFAULT_TIMEOUT_S = 30.0
-
-#: Event fields a reviewer may override, plus the free-text ``notes`` that only exists as a correction.
-CORRECTABLE_FIELDS = ("lat", "lon", "place", "event_type", "verified", "date", "claimed_by", "notes")
-
-_EVENT_FIELDS = tuple(f.name for f in dataclasses.fields(Event))
-_JSON_FIELDS = ("actors", "quantities")
-_ARTICLE_COLUMNS = ("title", "url", "source", "published")
-
-#: Columns of :meth:`EventStore.events_frame`, in order.
-FRAME_COLUMNS = (
-    ("event_id", "event_key")
-    + _EVENT_FIELDS
-    + ("notes", "corrected_fields", "extractor_version")
-    + _ARTICLE_COLUMNS
-)
-
 
 # --------------------------------------------------------------------------- helpers
 
@@ -92,163 +80,6 @@ def event_key(article_id: str, event_type: str, evidence_start: int, ordinal: in
     """
     key = f"{article_id}:{event_type}:{int(evidence_start)}"
     return f"{key}#{ordinal}" if ordinal else key
-
-
-def _enable_wal(conn: sqlite3.Connection, timeout: float) -> None:
-    """Switch the file to WAL, retrying while other processes hold it.
-
-    Switching the journal mode needs an exclusive lock and SQLite may answer SQLITE_BUSY
-    without consulting the busy timeout, e.g. when several processes create the same new file
-    at once; so the busy timeout is emulated here.
-    """
-    deadline = time.monotonic() + timeout
-    delay = 0.005
-    while True:
-        try:
-            conn.execute("PRAGMA journal_mode = WAL")
-            return
-        except sqlite3.OperationalError as exc:
-            busy = getattr(exc, "sqlite_errorcode", None)
-            if busy is None or busy & 0xFF != sqlite3.SQLITE_BUSY or time.monotonic() >= deadline:
-                raise
-            time.sleep(delay)
-            delay = min(delay * 2, 0.25)
-
-
-def _frame_dtypes() -> dict[str, str | type]:
-    """pandas dtypes for the frame, derived from the Event annotations.
-
-    Explicit dtypes keep an empty frame and a full one interchangeable (same dtypes), and keep
-    integer columns that may be missing (geonameid) from silently turning into floats.
-    """
-    by_type = {
-        str: "str",
-        float: "float64",
-        int: "int64",
-        bool: "boolean",
-        str | None: "str",
-        float | None: "float64",
-        int | None: "Int64",
-        bool | None: "boolean",
-    }
-    hints = typing.get_type_hints(Event)
-    dtypes: dict[str, str | type] = {name: by_type.get(hints[name], object) for name in _EVENT_FIELDS}
-    dtypes.update(
-        event_id="int64",
-        event_key="str",
-        notes="str",
-        corrected_fields="str",
-        extractor_version="str",
-        title="str",
-        url="str",
-        source="str",
-        published="str",
-    )
-    return dtypes
-
-
-_FRAME_DTYPES = _frame_dtypes()
-
-
-# --------------------------------------------------------------------------- migrations
-#
-# Append only: a migration that has shipped must never change, because files in the wild
-# already record it as applied. Each function runs inside the open's transaction; do not use
-# executescript() here, it commits implicitly.
-
-
-def _migration_1(conn: sqlite3.Connection) -> None:
-    """Initial schema."""
-    conn.execute(
-        """
-        CREATE TABLE articles (
-            id             TEXT PRIMARY KEY,
-            content_hash   TEXT NOT NULL UNIQUE,
-            published      TEXT,
-            title          TEXT,
-            source         TEXT,
-            url            TEXT,
-            origin         TEXT,
-            text           TEXT NOT NULL,
-            added_at       TEXT NOT NULL,
-            extracted_with TEXT  -- extractor version of the current events, even when there are none
-        )
-        """
-    )
-    conn.execute(
-        """
-        CREATE TABLE events (
-            -- AUTOINCREMENT: ids are never reused after re-extraction, so an id a dashboard
-            -- session still holds cannot silently point at a different event.
-            event_id           INTEGER PRIMARY KEY AUTOINCREMENT,
-            article_id         TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
-            extractor_version  TEXT,
-            event_key          TEXT NOT NULL,
-            event_type         TEXT NOT NULL,
-            evidence           TEXT NOT NULL,
-            evidence_start     INTEGER NOT NULL,
-            evidence_end       INTEGER NOT NULL,
-            place              TEXT,
-            lat                REAL,
-            lon                REAL,
-            country_code       TEXT,
-            admin1             TEXT,
-            precision          TEXT,
-            date               TEXT,
-            date_precision     TEXT,
-            sub_type           TEXT,
-            claimed_by         TEXT,
-            verified           INTEGER,
-            actors             TEXT NOT NULL DEFAULT '[]',
-            quantities         TEXT NOT NULL DEFAULT '{}',
-            geonameid          INTEGER,
-            geo_source         TEXT,
-            border_distance_km REAL,
-            border_side        TEXT
-        )
-        """
-    )
-    conn.execute("CREATE INDEX events_article ON events(article_id)")
-    conn.execute("CREATE INDEX events_key ON events(event_key)")
-    conn.execute(
-        """
-        CREATE TABLE corrections (
-            id         INTEGER PRIMARY KEY,
-            event_key  TEXT NOT NULL,
-            field      TEXT NOT NULL,
-            value_json TEXT NOT NULL,
-            author     TEXT NOT NULL,
-            note       TEXT,
-            created_at TEXT NOT NULL
-        )
-        """
-    )
-    conn.execute("CREATE INDEX corrections_key ON corrections(event_key)")
-    conn.execute(
-        """
-        CREATE TABLE ingest_runs (
-            id            INTEGER PRIMARY KEY,
-            started_at    TEXT NOT NULL,
-            finished_at   TEXT,
-            files         INTEGER,
-            articles      INTEGER,
-            events        INTEGER,
-            failures_json TEXT
-        )
-        """
-    )
-
-
-def _migration_2(conn: sqlite3.Connection) -> None:
-    """Issue #4: the ACLED event type and sub-event type each event maps to."""
-    conn.execute("ALTER TABLE events ADD COLUMN acled_event_type TEXT")
-    conn.execute("ALTER TABLE events ADD COLUMN acled_sub_event_type TEXT")
-
-
-_MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migration_1, _migration_2]
-
-#: Schema version this code writes; equals the number of migrations.
-SCHEMA_VERSION = len(_MIGRATIONS)
 
 
 # --------------------------------------------------------------------------- the store
@@ -301,10 +132,10 @@ class EventStore:
             raise StoreError(f"cannot open event store {str(path)!r}: {exc}") from exc
         try:
             conn.row_factory = sqlite3.Row
-            _enable_wal(conn, timeout)
+            enable_wal(conn, timeout)
             conn.execute("PRAGMA foreign_keys = ON")  # per connection, not stored in the file
-            self._migrate(conn)
-            self._check_event_columns(conn)
+            migrate(conn, self.path)
+            check_event_columns(conn, self.path)
         except BaseException as exc:
             conn.close()
             if isinstance(exc, sqlite3.Error):
@@ -454,41 +285,8 @@ class EventStore:
         """
         # One read transaction so events and corrections come from the same snapshot.
         with self._transaction(write=False) as conn:
-            cols = ", ".join(f"e.{c}" for c in ("event_id", "event_key", "extractor_version", *_EVENT_FIELDS))
-            df = pd.read_sql_query(
-                f"SELECT {cols}, {', '.join('a.' + c for c in _ARTICLE_COLUMNS)} "
-                "FROM events e JOIN articles a ON a.id = e.article_id ORDER BY e.event_id",
-                conn,
-            )
-            corrections = conn.execute(
-                "SELECT event_key, field, value_json FROM corrections ORDER BY id"
-            ).fetchall()
-
-        # Column-wise decoding: at 100k events a per-row loop dominated the dashboard's first render.
-        for name in _JSON_FIELDS:
-            default, empty = ("[]", list) if name == "actors" else ("{}", dict)
-            df[name] = [empty() if v in (None, default) else json.loads(v) for v in df[name]]
-        df["verified"] = df["verified"].map(lambda v: None if v is None or v != v else bool(v))
-        df["notes"] = None
-        df["corrected_fields"] = ""
-
-        # Replayed in insertion order so the latest correction of a field wins; only the
-        # (few) corrected rows are touched.
-        overrides: dict[str, dict[str, object]] = {}
-        for c in corrections:
-            overrides.setdefault(c["event_key"], {})[c["field"]] = json.loads(c["value_json"])
-        if overrides:
-            fields = {f for fixes in overrides.values() for f in fixes} | {"corrected_fields"}
-            df = df.astype({f: object for f in fields})  # a corrected value may not fit the column's dtype
-            positions = {k: i for i, k in enumerate(df["event_key"])}
-            for key, fixes in overrides.items():
-                i = positions.get(key)
-                if i is None:
-                    continue
-                for field_name, value in fixes.items():
-                    df.iat[i, df.columns.get_loc(field_name)] = value
-                df.iat[i, df.columns.get_loc("corrected_fields")] = ",".join(sorted(fixes))
-        return df.reindex(columns=list(FRAME_COLUMNS)).astype(_FRAME_DTYPES)
+            raw, corrections = read_frame(conn)
+        return decode_frame(raw, corrections)
 
     # ---------------------------------------------------------------- corrections
 
@@ -503,7 +301,7 @@ class EventStore:
         ConfigurationError (a ValueError) for an invalid field or value, or an event_key no
         stored event has. Later corrections of the same field win.
         """
-        value = _validate_correction(field, value)
+        value = validate_correction(field, value)
         if not isinstance(author, str) or not author.strip():
             raise ConfigurationError(f"a correction needs an author, got {author!r}")
         with self._transaction(write=True) as conn:
@@ -596,41 +394,6 @@ class EventStore:
             except sqlite3.Error as exc:
                 raise StoreError(f"event store {str(self.path)!r}: {exc}") from exc
 
-    def _migrate(self, conn: sqlite3.Connection) -> None:
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-        if version == SCHEMA_VERSION:
-            # Common case, checked without the write lock so opening the dashboard never waits
-            # behind a running ingest.
-            return
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            # Re-read under the lock: another process may have migrated meanwhile.
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
-            if version > SCHEMA_VERSION:
-                raise StoreError(
-                    f"event store {str(self.path)!r} has schema version {version}, but this"
-                    f" Event Atlas only knows versions up to {SCHEMA_VERSION}; upgrade Event"
-                    " Atlas or use another file"
-                )
-            for number in range(version + 1, SCHEMA_VERSION + 1):
-                _MIGRATIONS[number - 1](conn)
-                conn.execute(f"PRAGMA user_version = {number}")  # PRAGMA takes no parameters
-            conn.execute("COMMIT")
-        finally:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-
-    def _check_event_columns(self, conn: sqlite3.Connection) -> None:
-        # Fails loudly when a field is added to Event without a migration, instead of
-        # dropping that field on every write.
-        columns = {row["name"] for row in conn.execute("PRAGMA table_info(events)")}
-        missing = [name for name in _EVENT_FIELDS if name not in columns]
-        if missing:
-            raise StoreError(
-                f"event store {str(self.path)!r}: Event fields {missing} have no column in the"
-                " events table; add a migration to geo/store/store.py"
-            )
-
     @staticmethod
     def _insert_article(conn: sqlite3.Connection, article: Article) -> bool:
         # ON CONFLICT DO NOTHING (no target) covers both the id and the content_hash
@@ -696,42 +459,3 @@ def _encode_event(event: Event) -> dict:
     if d["verified"] is not None:
         d["verified"] = int(bool(d["verified"]))
     return d
-
-
-def _validate_correction(field: str, value: object) -> object:
-    """Return ``value`` normalised for ``field`` or raise ConfigurationError."""
-    if field not in CORRECTABLE_FIELDS:
-        raise ConfigurationError(
-            f"cannot correct field {field!r}; correctable fields are {', '.join(CORRECTABLE_FIELDS)}"
-        )
-    if field == "event_type":
-        if value not in EVENT_TYPES:
-            raise ConfigurationError(
-                f"unknown event type {value!r}; expected one of {', '.join(EVENT_TYPES)}"
-            )
-        return value
-    if value is None:
-        return None
-    if field in ("lat", "lon"):
-        limit = 90.0 if field == "lat" else 180.0
-        # bool is an int subclass; True as a latitude is a bug, not 1 degree.
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-            raise ConfigurationError(f"{field} must be a number, got {value!r}")
-        if not -limit <= value <= limit:
-            raise ConfigurationError(f"{field} must be between {-limit:g} and {limit:g}, got {value!r}")
-        return float(value)
-    if field == "verified":
-        if not isinstance(value, bool):
-            raise ConfigurationError(f"verified must be True, False or None, got {value!r}")
-        return value
-    if field == "date":
-        try:
-            if not isinstance(value, str) or len(value) != 10:
-                raise ValueError
-            date.fromisoformat(value)
-        except ValueError:
-            raise ConfigurationError(f"date must be an ISO date YYYY-MM-DD, got {value!r}") from None
-        return value
-    if not isinstance(value, str):  # place, claimed_by, notes
-        raise ConfigurationError(f"{field} must be a string or None, got {value!r}")
-    return value

@@ -12,7 +12,7 @@ import pytest
 
 from geo.errors import ConfigurationError, StoreError
 from geo.model import Article, Event
-from geo.store.store import (
+from geo.store import (
     CORRECTABLE_FIELDS,
     FRAME_COLUMNS,
     SCHEMA_VERSION,

@@ -1,0 +1,179 @@
+"""The store's schema: column lists, the append-only migrations and opening in WAL mode.
+
+``PRAGMA user_version`` records how many entries of ``_MIGRATIONS`` have been applied; opening a
+file applies the missing ones in one transaction (see :func:`migrate`).
+"""
+from __future__ import annotations
+
+import dataclasses
+import sqlite3
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from ..errors import StoreError
+from ..model import Event
+
+EVENT_FIELDS = tuple(f.name for f in dataclasses.fields(Event))
+JSON_FIELDS = ("actors", "quantities")  # stored as JSON text
+ARTICLE_COLUMNS = ("title", "url", "source", "published")  # joined into the events frame
+
+
+def enable_wal(conn: sqlite3.Connection, timeout: float) -> None:
+    """Switch the file to WAL, retrying while other processes hold it.
+
+    Switching the journal mode needs an exclusive lock and SQLite may answer SQLITE_BUSY
+    without consulting the busy timeout, e.g. when several processes create the same new file
+    at once; so the busy timeout is emulated here.
+    """
+    deadline = time.monotonic() + timeout
+    delay = 0.005
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            busy = getattr(exc, "sqlite_errorcode", None)
+            if busy is None or busy & 0xFF != sqlite3.SQLITE_BUSY or time.monotonic() >= deadline:
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 0.25)
+
+
+# --------------------------------------------------------------------------- migrations
+#
+# Append only: a migration that has shipped must never change, because files in the wild
+# already record it as applied. Each function runs inside the open's transaction; do not use
+# executescript() here, it commits implicitly.
+
+
+def _migration_1(conn: sqlite3.Connection) -> None:
+    """Initial schema."""
+    conn.execute(
+        """
+        CREATE TABLE articles (
+            id             TEXT PRIMARY KEY,
+            content_hash   TEXT NOT NULL UNIQUE,
+            published      TEXT,
+            title          TEXT,
+            source         TEXT,
+            url            TEXT,
+            origin         TEXT,
+            text           TEXT NOT NULL,
+            added_at       TEXT NOT NULL,
+            extracted_with TEXT  -- extractor version of the current events, even when there are none
+        )
+        """
+    )
+    conn.execute(
+        """
+        CREATE TABLE events (
+            -- AUTOINCREMENT: ids are never reused after re-extraction, so an id a dashboard
+            -- session still holds cannot silently point at a different event.
+            event_id           INTEGER PRIMARY KEY AUTOINCREMENT,
+            article_id         TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            extractor_version  TEXT,
+            event_key          TEXT NOT NULL,
+            event_type         TEXT NOT NULL,
+            evidence           TEXT NOT NULL,
+            evidence_start     INTEGER NOT NULL,
+            evidence_end       INTEGER NOT NULL,
+            place              TEXT,
+            lat                REAL,
+            lon                REAL,
+            country_code       TEXT,
+            admin1             TEXT,
+            precision          TEXT,
+            date               TEXT,
+            date_precision     TEXT,
+            sub_type           TEXT,
+            claimed_by         TEXT,
+            verified           INTEGER,
+            actors             TEXT NOT NULL DEFAULT '[]',
+            quantities         TEXT NOT NULL DEFAULT '{}',
+            geonameid          INTEGER,
+            geo_source         TEXT,
+            border_distance_km REAL,
+            border_side        TEXT
+        )
+        """
+    )
+    conn.execute("CREATE INDEX events_article ON events(article_id)")
+    conn.execute("CREATE INDEX events_key ON events(event_key)")
+    conn.execute(
+        """
+        CREATE TABLE corrections (
+            id         INTEGER PRIMARY KEY,
+            event_key  TEXT NOT NULL,
+            field      TEXT NOT NULL,
+            value_json TEXT NOT NULL,
+            author     TEXT NOT NULL,
+            note       TEXT,
+            created_at TEXT NOT NULL
+        )
+        """
+    )
+    conn.execute("CREATE INDEX corrections_key ON corrections(event_key)")
+    conn.execute(
+        """
+        CREATE TABLE ingest_runs (
+            id            INTEGER PRIMARY KEY,
+            started_at    TEXT NOT NULL,
+            finished_at   TEXT,
+            files         INTEGER,
+            articles      INTEGER,
+            events        INTEGER,
+            failures_json TEXT
+        )
+        """
+    )
+
+
+def _migration_2(conn: sqlite3.Connection) -> None:
+    """Issue #4: the ACLED event type and sub-event type each event maps to."""
+    conn.execute("ALTER TABLE events ADD COLUMN acled_event_type TEXT")
+    conn.execute("ALTER TABLE events ADD COLUMN acled_sub_event_type TEXT")
+
+
+_MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migration_1, _migration_2]
+
+#: Schema version this code writes; equals the number of migrations.
+SCHEMA_VERSION = len(_MIGRATIONS)
+
+
+def migrate(conn: sqlite3.Connection, path: Path) -> None:
+    """Bring the file at `path` (for messages) up to SCHEMA_VERSION, in one transaction."""
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version == SCHEMA_VERSION:
+        # Common case, checked without the write lock so opening the dashboard never waits
+        # behind a running ingest.
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        # Re-read under the lock: another process may have migrated meanwhile.
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"event store {str(path)!r} has schema version {version}, but this"
+                f" Event Atlas only knows versions up to {SCHEMA_VERSION}; upgrade Event"
+                " Atlas or use another file"
+            )
+        for number in range(version + 1, SCHEMA_VERSION + 1):
+            _MIGRATIONS[number - 1](conn)
+            conn.execute(f"PRAGMA user_version = {number}")  # PRAGMA takes no parameters
+        conn.execute("COMMIT")
+    finally:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+
+def check_event_columns(conn: sqlite3.Connection, path: Path) -> None:
+    """Every Event field has its column."""
+    # Fails loudly when a field is added to Event without a migration, instead of
+    # dropping that field on every write.
+    columns = {row["name"] for row in conn.execute("PRAGMA table_info(events)")}
+    missing = [name for name in EVENT_FIELDS if name not in columns]
+    if missing:
+        raise StoreError(
+            f"event store {str(path)!r}: Event fields {missing} have no column in the"
+            " events table; add a migration to geo/store/schema.py"
+        )
