@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from geo.dashboard import views
-from geo.dashboard.map.mapping import type_label
+from geo.dashboard.cards import event_card_html, type_label
 from geo.model import EVENT_TYPES
 from geo.store import EventStore
 
@@ -63,7 +63,7 @@ def render(page: Page, events: pd.DataFrame) -> None:
         with EventStore(page.db) as store:
             article = store.article(str(ev["article_id"]))
     st.markdown(f"**{html.escape(type_label(ev['event_type']))}** · event #{int(ev['event_id'])}")
-    st.html(views.event_card_html(ev, article, km_column="pair_km"))
+    st.html(event_card_html(ev, article, km_column="pair_km"))
     if (isinstance(ev.get("event_key"), str) and not views.is_session_event(ev["event_id"])
             and not pd.isna(ev["lat"]) and can_edit(editing_policy())):
         correction_form(page.db, ev)

@@ -6,7 +6,7 @@ import json
 
 import streamlit as st
 
-from geo.dashboard.map.mapping import type_label
+from geo.dashboard.cards import type_label
 from geo.dashboard.views import DISTANCE_BANDS, VERIFIED
 
 from . import keys

@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from geo.dashboard import views
-from geo.dashboard.map.mapping import TYPE_COLOURS, type_label
+from geo.dashboard.cards import TYPE_COLOURS, type_label
 from geo.model import EVENT_TYPES
 
 from . import keys

@@ -1,6 +1,9 @@
-"""What the dashboard shows, without Streamlit: view state <-> URL, filters, cards, access
-policy, and the folium map (`geo.dashboard.map`). Unit-tested without a browser."""
+"""What the dashboard shows, without Streamlit: view state <-> URL (`state`), filtering, playback
+and session frames (`views`), the event card and popup HTML (`cards`), the access policy
+(`access`), and the folium map (`geo.dashboard.map`). Unit-tested without a browser."""
 from .access import is_local_server, policy_from_secrets
+from .cards import TYPE_COLOURS, TYPE_LABELS, event_card_html, event_popup_html, type_label
 from .views import DISTANCE_BANDS, ViewState
 
-__all__ = ["is_local_server", "policy_from_secrets", "DISTANCE_BANDS", "ViewState"]
+__all__ = ["is_local_server", "policy_from_secrets", "TYPE_COLOURS", "TYPE_LABELS", "event_card_html",
+           "event_popup_html", "type_label", "DISTANCE_BANDS", "ViewState"]

@@ -259,13 +259,6 @@ def table_rows(df: pd.DataFrame, selected: int | None, limit: int) -> pd.DataFra
     return df.iloc[order[:limit]]
 
 
-def highlight_spans(text: str, start: int | None, end: int | None) -> tuple[str, str, str]:
-    """(before, evidence, after) of an article text, for showing the evidence highlighted."""
-    if start is None or end is None or not (0 <= start <= end <= len(text)):
-        return text, "", ""
-    return text[:start], text[start:end], text[end:]
-
-
 SESSION_ID_BASE = 10**12  # ids of events kept in a visitor's session (never in the store)
 
 
@@ -293,40 +286,3 @@ def session_events_frame(new_events, articles: Mapping[str, Any], stored: pd.Dat
     if previous is not None:
         frame = pd.concat([previous, frame], ignore_index=True)
     return frame
-
-
-def event_card_html(event: Mapping[str, Any], article=None, context_chars: int = 1500,
-                    km_column: str = "border_distance_km") -> str:
-    """The selected event's card plus its article text with the evidence sentence marked.
-
-    `km_column` holds the distance the card shows (the dashboard's border pair: "pair_km").
-    Every piece of article text is HTML-escaped; only our own tags remain.
-    """
-    import html as _html
-
-    from .map.mapping import event_popup_html
-
-    out = event_popup_html(event, km_column)
-    if article is None:
-        return out
-    text = article.text
-    start, end = event.get("evidence_start"), event.get("evidence_end")
-    try:
-        start, end = int(start), int(end)
-    except (TypeError, ValueError):
-        start = end = None
-    before, evidence, after = highlight_spans(text, start, end)
-    if evidence:
-        cut = max(0, len(before) - min(context_chars, 400))  # the mark near the top of the box
-        before = ("…" if cut else "") + before[cut:]
-        after = after[:context_chars] + ("…" if len(after) > context_chars else "")
-    else:
-        before = before[: 2 * context_chars]
-    title = _html.escape(article.title or article.id)
-    out += (
-        f'<div style="margin-top:8px;font:600 13px sans-serif">{title}</div>'
-        '<div style="max-height:340px;overflow:auto;white-space:pre-wrap;font:13px/1.5 sans-serif;'
-        'border:1px solid #ddd;padding:6px;border-radius:4px">'
-        f"{_html.escape(before)}<mark>{_html.escape(evidence)}</mark>{_html.escape(after)}</div>"
-    )
-    return out

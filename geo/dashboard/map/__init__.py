@@ -3,11 +3,11 @@ folium and branca are imported here only."""
 from pathlib import Path
 
 from .assets import asset_urls, install_static_assets, localize_map, remote_asset_urls
-from .mapping import TYPE_COLOURS, TYPE_LABELS, atlas_payload, build_atlas_map, type_label
+from .mapping import atlas_payload, build_atlas_map
 
 #: The map's own JavaScript and CSS, copied to static/vendor/event-atlas/ like the XStatic
 #: packages' files (which name their folder BASE_DIR too).
 BASE_DIR = str(Path(__file__).resolve().parent / "static")
 
-__all__ = ["asset_urls", "install_static_assets", "localize_map", "remote_asset_urls", "TYPE_COLOURS",
-           "TYPE_LABELS", "atlas_payload", "build_atlas_map", "type_label"]
+__all__ = ["BASE_DIR", "asset_urls", "install_static_assets", "localize_map", "remote_asset_urls", "atlas_payload",
+           "build_atlas_map"]

@@ -6,12 +6,12 @@ escaped for each (see tests/dashboard/map/test_mapping.py):
 1. HTML: Leaflet puts popup/tooltip strings into ``innerHTML`` -> :func:`html.escape`.
 2. JavaScript: folium's own Popup/Tooltip paste HTML into `` `template literals` ``
    escaping only backticks, so ``${...}`` would run. Our map's data reaches the page as a
-   JSON string literal (:func:`_js_string`); folium's popup templates are never used.
+   JSON string literal (:func:`geo.dashboard.cards.js_string`); folium's popup templates are never used.
 3. Jinja: branca wraps every element's rendered script in ``Element(template=...)``,
    i.e. *compiles the output as a Jinja template again*; ``{{ ... }}`` in article
    text would execute Python on the server. So ``{`` and ``}`` never survive as such.
 
-:func:`event_popup_html` additionally writes `` ` `` ``$`` ``\\`` ``{`` ``}`` as HTML
+:func:`geo.dashboard.cards.event_popup_html` additionally writes `` ` `` ``$`` ``\\`` ``{`` ``}`` as HTML
 character references, so its output stays inert even inside ``folium.Popup``.
 
 The map returned by :func:`build_atlas_map` still points at folium's CDN assets;
@@ -23,12 +23,7 @@ calls one of those functions with its data.
 """
 from __future__ import annotations
 
-import html
 import json
-import math
-from datetime import date, datetime
-from typing import Any, Mapping
-from urllib.parse import urlsplit
 
 import folium
 import folium.plugins
@@ -39,124 +34,29 @@ from folium.elements import JSCSSMixin
 from folium.template import Template
 
 from ...errors import ConfigurationError
-from ...model import EVENT_TYPE_TABLE, EVENT_TYPES
+from ...model import EVENT_TYPES
+from ..cards import (
+    OTHER_COLOUR,
+    TYPE_COLOURS,
+    TYPE_SYMBOLS,
+    claim_html,
+    date_label,
+    detail_html,
+    esc,
+    inert,
+    js_string,
+    place_html,
+    quantities_text,
+    type_label,
+    verified_text,
+)
 
-# Per event type, from the one table in geo.model (colour, label, legend symbol).
-TYPE_COLOURS: dict[str, str] = {t.name: t.colour for t in EVENT_TYPE_TABLE}
-TYPE_LABELS: dict[str, str] = {t.name: t.label for t in EVENT_TYPE_TABLE}
-TYPE_SYMBOLS: dict[str, str] = {t.name: t.symbol for t in EVENT_TYPE_TABLE}
-OTHER_COLOUR = "#666666"  # event types this map does not know yet
 BORDER_COLOUR = "#D7191C"
 MAP_BACKGROUND = "#E8E6E1"  # shown where tiles are missing (offline)
 
 _DEFAULT_CENTER = (20.0, 0.0)
 _DEFAULT_ZOOM = 2
 _FIT_MAX_ZOOM = 10  # a single event should not zoom to street level
-
-
-def event_popup_html(row: Mapping[str, Any], km_column: str = "border_distance_km") -> str:
-    """Popup card for one event (a dict or a DataFrame row); every field is optional.
-
-    Shows type, sub_type, place (precision), date, claimed_by / verified, the evidence
-    sentence, the article title (a link only for http/https URLs) and the distance to
-    the border (`km_column`: the dashboard's chosen pair is "pair_km"). The map's cards are
-    built from the same pieces (:func:`atlas_payload`). All article-derived text is
-    HTML-escaped, and the characters JS template literals and Jinja treat specially are
-    character references (see module docstring), so the card is safe even in ``folium.Popup(card)``.
-    """
-    etype = _get(row, "event_type")
-    colour = TYPE_COLOURS.get(etype, OTHER_COLOUR)
-    head = _esc(type_label(etype))
-    if (sub := _get(row, "sub_type")) is not None:
-        head += f" &middot; {_esc(sub)}"
-    parts = [f'<div style="font-weight:600;color:{colour}">{head}</div>']
-
-    place = _get(row, "place")
-    if place is not None:
-        parts.append(f"<div>{_place_html(place, _get(row, 'precision'))}</div>")
-    if (when := _get(row, "date")) is not None:
-        parts.append(f'<div style="color:#666">{_esc(_date_label(when, _get(row, "date_precision")))}</div>')
-
-    if claim := _claim_html(_get(row, "claimed_by"), _verified_text(_get(row, "verified"))):
-        parts.append(f"<div>{claim}</div>")
-
-    if (amounts := quantities_text(row.get("quantities") if hasattr(row, "get") else None)):
-        parts.append(f"<div>{_esc(amounts)}</div>")
-    parts.append(_detail_html(_get(row, "evidence"), _get(row, "title"), _get(row, "url"), colour))
-    if (km := _number(_get(row, km_column))) is not None:
-        parts.append(f'<div style="color:#666">{km:.1f} km from the border</div>')
-
-    card = '<div style="font:13px/1.4 sans-serif;min-width:180px">' + "".join(parts) + "</div>"
-    return _inert(card)
-
-
-def _place_html(place: Any, precision: Any) -> str:
-    """'Kharkiv (place)', escaped."""
-    suffix = f' <span style="color:#666">({_esc(precision)})</span>' if precision else ""
-    return f"{_esc(place)}{suffix}"
-
-
-def _verified_text(value: Any) -> str | None:
-    return None if _get({"v": value}, "v") is None else "verified" if _truthy(value) else "unverified"
-
-
-def _claim_html(claimed: Any, verified: str | None) -> str:
-    """'Claimed by X · unverified' (escaped), or "" when neither is known."""
-    parts = ([f"Claimed by {_esc(claimed)}"] if claimed else []) + ([verified] if verified else [])
-    return " &middot; ".join(parts)
-
-
-def _detail_html(evidence: Any, title: Any, url: Any, colour: str) -> str:
-    """The evidence sentence and the article's title (a link for http/https URLs), escaped."""
-    out = ""
-    if (ev := _get({"v": evidence}, "v")) is not None:
-        out += (f'<blockquote style="margin:6px 0;padding-left:6px;border-left:3px solid {colour};'
-                f'font-style:italic">{_esc(ev)}</blockquote>')
-    source = _source_html(_get({"v": title}, "v"), _get({"v": url}, "v"))
-    if source is not None:
-        out += f"<div>{source}</div>"
-    return out
-
-
-def quantities_text(value: Any) -> str:
-    """{"drones": 12, "killed": 2} -> "drones: 12, killed: 2" (raw text: escape before use)."""
-    if isinstance(value, str):
-        try:
-            value = json.loads(value)
-        except ValueError:
-            return ""
-    if not isinstance(value, dict) or not value:
-        return ""
-    return ", ".join(f"{k}: {v}" for k, v in value.items())
-
-
-def _date_label(when: Any, precision: Any) -> str:
-    text = _date_text(when)
-    return f"{text} (within a {precision})" if precision not in (None, "", "day") else text
-
-
-def type_label(event_type: Any) -> str:
-    """Human label for an event type; unknown types come back as-is (raw: escape before use)."""
-    if event_type is None:
-        return "Event"
-    return TYPE_LABELS.get(event_type, str(event_type))
-
-
-def safe_http_url(url: Any) -> str | None:
-    """`url` if it is an absolute http(s) URL without whitespace/control characters, else None.
-
-    Rejects ``javascript:``, ``data:`` and relative URLs, which must never become links.
-    """
-    if url is None:
-        return None
-    url = str(url).strip()
-    if any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in url):
-        return None  # browsers strip these inside schemes ("java\tscript:")
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return None
-    return url if parts.scheme.lower() in ("http", "https") and parts.netloc else None
 
 
 class _MapBackground(MacroElement):
@@ -193,77 +93,6 @@ def _border_lines(border: dict) -> list[list[tuple[float, float]]]:
     return [[(float(pt[1]), float(pt[0])) for pt in line] for line in lines if len(line) >= 2]
 
 
-def _get(row: Mapping[str, Any], key: str) -> Any:
-    """row[key], with missing columns, None, NaN/NaT/pd.NA and blank strings all as None."""
-    value = row.get(key) if hasattr(row, "get") else None
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    try:
-        if pd.isna(value):
-            return None
-    except (TypeError, ValueError):  # list-like values: not "missing"
-        pass
-    return value
-
-
-def _number(value: Any) -> float | None:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return number if math.isfinite(number) else None
-
-
-def _truthy(value: Any) -> bool:
-    if isinstance(value, str):  # CSV/SQLite round trips turn booleans into text
-        return value.strip().lower() in ("1", "true", "yes", "y")
-    return bool(value)
-
-
-def _date_text(value: Any) -> str:
-    if isinstance(value, datetime):  # includes pandas.Timestamp
-        return value.date().isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
-
-
-def _source_html(title: Any, url: Any) -> str | None:
-    href = safe_http_url(url)
-    text = _esc(title) if title is not None else None
-    if href is None:
-        return text
-    link_text = text or _esc(urlsplit(href).netloc)
-    return f'<a href="{html.escape(href, quote=True)}" target="_blank" rel="noopener noreferrer">{link_text}</a>'
-
-
-def _esc(value: Any) -> str:
-    return html.escape(str(value), quote=True)
-
-
-_INERT = str.maketrans({"\\": "&#92;", "`": "&#96;", "$": "&#36;", "{": "&#123;", "}": "&#125;"})
-
-
-def _inert(markup: str) -> str:
-    """Escaped HTML -> same HTML with JS-template and Jinja metacharacters as references.
-
-    Only for markup built here: our own tags and styles contain none of these characters.
-    """
-    return markup.translate(_INERT)
-
-
-def _js_string(text: str) -> str:
-    """A JS string literal for `text` that cannot end a <script>, nor form Jinja syntax."""
-    return (
-        json.dumps(text)  # ensure_ascii: also escapes U+2028/U+2029
-        .replace("<", "\\u003c")
-        .replace(">", "\\u003e")
-        .replace("&", "\\u0026")
-        .replace("{", "\\u007b")
-        .replace("}", "\\u007d")
-    )
-
-
 # --------------------------------------------------------------------------- the atlas map
 #
 # One folium CircleMarker per event is fine for hundreds, hopeless for 100k (10k markers
@@ -298,7 +127,7 @@ def atlas_payload(events: pd.DataFrame, *, km_column: str = "border_distance_km"
                   detail_limit: int = DETAIL_LIMIT) -> dict:
     """The compact, pre-escaped data the browser-side layer draws (see module notes).
 
-    Every string in it is HTML-escaped and made inert (:func:`_inert`) here, so the
+    Every string in it is HTML-escaped and made inert (:func:`inert`) here, so the
     JavaScript only concatenates them.
     """
     df = events if events is not None else pd.DataFrame()
@@ -326,7 +155,7 @@ def atlas_payload(events: pd.DataFrame, *, km_column: str = "border_distance_km"
         pd.DataFrame(columns=["lat", "lon", "place", "precision", "km"])
 
     def loc_html(p: str, prec: str) -> str:
-        return _inert(_place_html(p, prec) if p else _place_html("Unnamed place", prec))
+        return inert(place_html(p, prec) if p else place_html("Unnamed place", prec))
 
     types = [t for t in EVENT_TYPES]
     etype = text(col("event_type"))
@@ -342,25 +171,25 @@ def atlas_payload(events: pd.DataFrame, *, km_column: str = "border_distance_km"
 
     day_key = text(col("date")).str.slice(0, 10)
     day_key = day_key.where(day_key == "", day_key + "\x00" + text(col("date_precision")))
-    day_codes, days = coded(day_key, lambda k: _inert(_esc(_date_label(*(k.split("\x00") + [None])[:2]))))
-    qty_codes, qtys = coded(col("quantities").map(quantities_text).astype(str), lambda q: _inert(_esc(q)))
-    sub_codes, subs = coded(text(col("sub_type")), lambda s: _inert(_esc(s)))
+    day_codes, days = coded(day_key, lambda k: inert(esc(date_label(*(k.split("\x00") + [None])[:2]))))
+    qty_codes, qtys = coded(col("quantities").map(quantities_text).astype(str), lambda q: inert(esc(q)))
+    sub_codes, subs = coded(text(col("sub_type")), lambda s: inert(esc(s)))
     # "verified"/"unverified"/"" worked out once per distinct value, not once per event.
     ver_codes, ver_values = pd.factorize(col("verified"))
-    ver_text = np.array([_verified_text(v) or "" for v in ver_values] + [""], dtype=object)[ver_codes]
+    ver_text = np.array([verified_text(v) or "" for v in ver_values] + [""], dtype=object)[ver_codes]
     # Control characters (a NUL inside article text) never reach the key's separator.
     claims = text(col("claimed_by")).str.replace(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", " ", regex=True)
     claim_key = claims + "\x00" + ver_text
 
-    def claim_html(key: str) -> str:
+    def claim_cell(key: str) -> str:
         who, _, ver = key.partition("\x00")
-        return _inert(_claim_html(who, ver))
+        return inert(claim_html(who, ver))
 
-    claim_codes, claims = coded(claim_key.where(claim_key != "\x00", ""), claim_html)
+    claim_codes, claims = coded(claim_key.where(claim_key != "\x00", ""), claim_cell)
     ids = pd.to_numeric(col("event_id"), errors="coerce").fillna(0).astype("int64").to_numpy()
     payload = {
         "n": n,
-        "T": [_inert(_esc(type_label(t))) for t in types] + ["Other"],
+        "T": [inert(esc(type_label(t))) for t in types] + ["Other"],
         "C": [TYPE_COLOURS[t] for t in types] + [OTHER_COLOUR],
         "la": locs["lat"].tolist(), "lo": locs["lon"].tolist(),
         "lh": [loc_html(p, q) for p, q in zip(locs["place"], locs["precision"])],
@@ -378,7 +207,7 @@ def atlas_payload(events: pd.DataFrame, *, km_column: str = "border_distance_km"
     if n <= detail_limit:
         evidence, title, url = col("evidence"), col("title"), col("url")
         payload["X"] = [
-            _inert(_detail_html(ev, ti, u, payload["C"][t])) for ev, ti, u, t in zip(evidence, title, url, tcode)
+            inert(detail_html(ev, ti, u, payload["C"][t])) for ev, ti, u, t in zip(evidence, title, url, tcode)
         ]
     return payload
 
@@ -487,7 +316,7 @@ class _AtlasLayer(JSCSSMixin, MacroElement):
     def __init__(self, payload: dict, groups: list[str | None], heat_group: str):
         super().__init__()
         self._name = "AtlasLayer"
-        self.data_js = _js_string(json.dumps(payload, separators=(",", ":"), allow_nan=False))
+        self.data_js = js_string(json.dumps(payload, separators=(",", ":"), allow_nan=False))
         self.groups = groups
         self.heat_group = heat_group
 
@@ -506,11 +335,11 @@ eventAtlasLegend({{ this._parent.get_name() }}, {{ this.html_js }});
         super().__init__()
         self._name = "Legend"
         html_rows = "".join(
-            f'<div><span style="color:{c};font-size:14px">●</span> <span style="color:{c}">{_esc(sym)}</span> '
-            f"{_esc(label)} <span style=\"color:#666\">({n})</span></div>"
+            f'<div><span style="color:{c};font-size:14px">●</span> <span style="color:{c}">{esc(sym)}</span> '
+            f"{esc(label)} <span style=\"color:#666\">({n})</span></div>"
             for c, sym, label, n in rows
         )
-        self.html_js = _js_string(_inert(html_rows or "<div>No events</div>"))
+        self.html_js = js_string(inert(html_rows or "<div>No events</div>"))
 
 
 class _Fullscreen(JSCSSMixin, MacroElement):
@@ -541,4 +370,4 @@ eventAtlasBaseLand({{ this._parent.get_name() }}, JSON.parse({{ this.data_js }})
     def __init__(self, geojson: dict):
         super().__init__()
         self._name = "BaseLand"
-        self.data_js = _js_string(json.dumps(geojson, separators=(",", ":")))
+        self.data_js = js_string(json.dumps(geojson, separators=(",", ":")))

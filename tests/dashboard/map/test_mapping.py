@@ -12,16 +12,9 @@ import pandas as pd
 import pytest
 
 import geo.dashboard.map
+from geo.dashboard.cards import TYPE_COLOURS, TYPE_LABELS, event_popup_html, safe_http_url
 from geo.dashboard.map.assets import asset_urls, localize_map, remote_asset_urls
-from geo.dashboard.map.mapping import (
-    BORDER_COLOUR,
-    MAP_BACKGROUND,
-    TYPE_COLOURS,
-    TYPE_LABELS,
-    build_atlas_map,
-    event_popup_html,
-    safe_http_url,
-)
+from geo.dashboard.map.mapping import BORDER_COLOUR, MAP_BACKGROUND, build_atlas_map
 from geo.errors import ConfigurationError
 from geo.model import EVENT_TYPES
 
