@@ -19,12 +19,13 @@ from geo import settings
 from geo.dashboard import views
 from geo.dashboard.map.assets import install_static_assets
 from geo.dashboard.map.mapping import atlas_payload
+from geo.dashboard.state import DEFAULT_PAIR, ViewState
 from geo.store import EventStore
 
 from . import keys
 
 APP_DIR = Path(__file__).resolve().parent.parent
-DEFAULT_PAIR_KEY = "-".join(views.DEFAULT_PAIR)  # "UA-RU", as the border selector and URLs write it
+DEFAULT_PAIR_KEY = "-".join(DEFAULT_PAIR)  # "UA-RU", as the border selector and URLs write it
 
 
 @dataclass(frozen=True, eq=False)
@@ -99,7 +100,7 @@ def rings_for(a: str, b: str) -> list:
 def pair_options() -> dict[str, str]:
     """'UA-RU' -> 'Ukraine – Russia': the land borders of the default pair's two countries,
     the default pair (the one stored distances are measured to) first."""
-    first, second = views.DEFAULT_PAIR
+    first, second = DEFAULT_PAIR
     default = DEFAULT_PAIR_KEY
     try:
         from geo.geometry.borders import country_name, neighbours
@@ -214,7 +215,7 @@ def reference_line(page: Page, geojson: dict | None) -> Line:
     return Line(geojson, line_json, km)
 
 
-def filtered(page: Page, view: views.ViewState, line: Line) -> Shown:
+def filtered(page: Page, view: ViewState, line: Line) -> Shown:
     """The chosen border pair's distances (stored ones if geometry fails), the line's, then the filters."""
     events = page.events
     try:

@@ -10,7 +10,7 @@ from streamlit_folium import st_folium
 
 from geo.dashboard.map.assets import localize_map
 from geo.dashboard.map.mapping import build_atlas_map
-from geo.dashboard.views import ViewState
+from geo.dashboard.state import ViewState
 
 from . import keys
 from .data import Line, Page, border_geometry, map_payload, offline_land, rings_for

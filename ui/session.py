@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from geo.dashboard.views import ViewState
+from geo.dashboard.state import ViewState
 
 from . import keys
 from .data import Page

@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 import pandas as pd
 import streamlit as st
 
-from geo.dashboard.views import ViewState
+from geo.dashboard.state import ViewState
 from geo.formats.export import EXPORTERS
 
 from .data import Page

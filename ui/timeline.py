@@ -13,6 +13,7 @@ import streamlit as st
 
 from geo.dashboard import views
 from geo.dashboard.cards import TYPE_COLOURS, type_label
+from geo.dashboard.state import WINDOW_MODES, ViewState
 from geo.model import EVENT_TYPES
 
 from . import keys
@@ -33,7 +34,7 @@ def controls(page: Page) -> None:
     p1.button("⏸ Pause" if playing else "▶ Play", key=keys.PLAY_BUTTON, on_click=toggle_play,
               help="Step through the days: the map, counts and table follow the window")
     p2.selectbox("Speed", list(SPEEDS), index=1, key=keys.SPEED)
-    p3.selectbox("Window", views.WINDOW_MODES, key=keys.WINDOW_MODE, format_func=str.capitalize)
+    p3.selectbox("Window", WINDOW_MODES, key=keys.WINDOW_MODE, format_func=str.capitalize)
     p4.number_input("Days", min_value=1, max_value=365, value=7, key=keys.WINDOW_DAYS)
 
 
@@ -60,7 +61,7 @@ def player(page: Page) -> None:
     _player()
 
 
-def chart(undated: pd.DataFrame, view: views.ViewState) -> None:
+def chart(undated: pd.DataFrame, view: ViewState) -> None:
     """Events per day and type over all dates (the filters but the date range), the window shaded."""
     daily = views.daily_counts(undated)
     if not len(daily):

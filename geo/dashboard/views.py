@@ -1,129 +1,23 @@
-"""Dashboard view state: filters <-> URL query parameters, and filtering/aggregating events.
+"""What the dashboard shows: events prepared and filtered by a ViewState (see `state`), border
+pair distances, facets, daily counts, playback windows, table rows and session events.
 
-No Streamlit here: app.py reads ``st.query_params`` into a :class:`ViewState` with
-:meth:`ViewState.from_query`, builds widgets from it, and writes :meth:`ViewState.to_query`
-back, so a copied URL reproduces the view. Every function takes plain values and pandas
-frames, so they are unit-tested without a browser and cacheable with ``st.cache_data``.
+No Streamlit here: every function takes plain values and pandas frames, so they are
+unit-tested without a browser and cacheable with ``st.cache_data``.
 """
 from __future__ import annotations
 
-import dataclasses
-import re
-from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Mapping
 
 import numpy as np
 import pandas as pd
 
-from ..model import DEFAULT_BORDER as DEFAULT_PAIR
 from ..model import EVENT_TYPES
+from .state import DEFAULT_PAIR, DISTANCE_BANDS, FIELDS, SIDES, VERIFIED, WINDOW_MODES, ViewState
 
-#: Distance bands offered by the dashboard, km (0 = any distance).
-DISTANCE_BANDS = (0, 10, 25, 50, 100, 200)
-SIDES = ("any", "a", "b", "other")  # side of the chosen border: country a, country b, elsewhere
-VERIFIED = ("any", "verified", "unverified")
-WINDOW_MODES = ("moving", "cumulative")
-
-_LIST_SPLIT = re.compile(r"[,|]")
-
-
-@dataclass(frozen=True)
-class ViewState:
-    """Everything that defines what the dashboard shows; defaults mean "no filter"."""
-
-    start: date | None = None
-    end: date | None = None
-    types: tuple[str, ...] = ()  # empty: every type
-    countries: tuple[str, ...] = ()  # ISO alpha-2 of the event's place; empty: all
-    pair: tuple[str, str] = DEFAULT_PAIR
-    side: str = "any"
-    max_km: int = 0  # distance band: 0 = any
-    line_max_km: int = 0  # distance band to an uploaded reference line (column line_km): 0 = any
-    claimed_by: tuple[str, ...] = ()
-    verified: str = "any"
-    q: str = ""
-    event: int | None = None  # selected event id
-    heat: bool = False
-    rings: bool = False
-
-    # ----------------------------------------------------------------- URL
-    def to_query(self) -> dict[str, str]:
-        """Query parameters for this state; defaults are left out, so short URLs stay short."""
-        out: dict[str, str] = {}
-        if self.start:
-            out["from"] = self.start.isoformat()
-        if self.end:
-            out["to"] = self.end.isoformat()
-        if self.types:
-            out["type"] = ",".join(self.types)
-        if self.countries:
-            out["country"] = ",".join(self.countries)
-        if self.pair != DEFAULT_PAIR:
-            out["pair"] = "-".join(self.pair)
-        if self.side != "any":
-            out["side"] = self.side
-        if self.max_km:
-            out["km"] = str(self.max_km)
-        if self.line_max_km:
-            out["lkm"] = str(self.line_max_km)
-        if self.claimed_by:
-            out["claim"] = "|".join(self.claimed_by)
-        if self.verified != "any":
-            out["verified"] = self.verified
-        if self.q:
-            out["q"] = self.q
-        if self.event is not None:
-            out["event"] = str(self.event)
-        if self.heat:
-            out["heat"] = "1"
-        if self.rings:
-            out["rings"] = "1"
-        return out
-
-    @classmethod
-    def from_query(cls, params: Mapping[str, Any]) -> "ViewState":
-        """Parse query parameters leniently: a malformed value falls back to its default."""
-
-        def one(key: str) -> str:
-            value = params.get(key)
-            if isinstance(value, (list, tuple)):
-                value = value[-1] if value else None
-            return str(value).strip() if value is not None else ""
-
-        def many(key: str, sep=_LIST_SPLIT) -> tuple[str, ...]:
-            raw = one(key)
-            return tuple(dict.fromkeys(p.strip() for p in sep.split(raw) if p.strip())) if raw else ()
-
-        kw: dict[str, Any] = {}
-        for key, name in (("from", "start"), ("to", "end")):
-            try:
-                kw[name] = date.fromisoformat(one(key)) if one(key) else None
-            except ValueError:
-                pass
-        kw["types"] = tuple(t for t in many("type") if t in EVENT_TYPES)
-        kw["countries"] = tuple(c.upper() for c in many("country") if re.fullmatch(r"[A-Za-z]{2}", c))
-        pair = [p.upper() for p in one("pair").split("-")]
-        if len(pair) == 2 and all(re.fullmatch(r"[A-Z]{2}", p) for p in pair) and pair[0] != pair[1]:
-            kw["pair"] = (pair[0], pair[1])
-        if one("side") in SIDES:
-            kw["side"] = one("side")
-        if re.fullmatch(r"[0-9]{1,6}", one("km")) and int(one("km")) in DISTANCE_BANDS:
-            kw["max_km"] = int(one("km"))
-        if re.fullmatch(r"[0-9]{1,6}", one("lkm")) and int(one("lkm")) in DISTANCE_BANDS:
-            kw["line_max_km"] = int(one("lkm"))
-        kw["claimed_by"] = many("claim", re.compile(r"\|"))
-        if one("verified") in VERIFIED:
-            kw["verified"] = one("verified")
-        kw["q"] = one("q")[:200]
-        if re.fullmatch(r"[0-9]{1,12}", one("event")):
-            kw["event"] = int(one("event"))
-        kw["heat"] = one("heat") == "1"
-        kw["rings"] = one("rings") == "1"
-        return cls(**kw)
-
-    def replace(self, **changes) -> "ViewState":
-        return dataclasses.replace(self, **changes)
+__all__ = ["DEFAULT_PAIR", "DISTANCE_BANDS", "SIDES", "VERIFIED", "WINDOW_MODES", "ViewState",  # from .state
+           "prepare_events", "pair_columns", "filter_events", "facets", "daily_counts", "playback_window",
+           "next_play_day", "table_rows", "SESSION_ID_BASE", "is_session_event", "session_events_frame"]
 
 
 # --------------------------------------------------------------------------- frames
@@ -178,34 +72,16 @@ def pair_columns(df: pd.DataFrame, pair: tuple[str, str], distance_fn=None, side
 def filter_events(df: pd.DataFrame, state: ViewState, *, ignore_dates: bool = False) -> pd.DataFrame:
     """Rows of `df` (from :func:`prepare_events`, plus :func:`pair_columns`) matching `state`.
 
-    The reference-line band (``line_max_km``) applies only when `df` has a ``line_km`` column."""
+    The reference-line band (``line_max_km``) applies only when `df` has a ``line_km`` column.
+    Every filter is a row of state.FIELDS; `ignore_dates` skips the date range (the chart)."""
     mask = np.ones(len(df), dtype=bool)
-    if not ignore_dates and (state.start or state.end):
-        day = df["day"]
-        known = day.notna().to_numpy()
-        mask &= known
-        if state.start:
-            mask &= (day >= pd.Timestamp(state.start)).to_numpy(na_value=False)
-        if state.end:
-            mask &= (day <= pd.Timestamp(state.end)).to_numpy(na_value=False)
-    if state.types:
-        mask &= df["event_type"].isin(state.types).to_numpy()
-    if state.countries:
-        mask &= df["country_code"].isin(state.countries).to_numpy(na_value=False)
-    if state.side != "any" and "pair_side" in df:
-        mask &= (df["pair_side"] == state.side).to_numpy()
-    if state.max_km and "pair_km" in df:
-        mask &= (df["pair_km"] <= state.max_km).to_numpy(na_value=False)
-    if state.line_max_km and "line_km" in df:  # only while a reference line is uploaded
-        mask &= (pd.to_numeric(df["line_km"], errors="coerce") <= state.line_max_km).to_numpy(na_value=False)
-    if state.claimed_by:
-        mask &= df["claimed_by"].isin(state.claimed_by).to_numpy(na_value=False)
-    if state.verified != "any":
-        want = state.verified == "verified"
-        mask &= (df["verified"] == want).fillna(False).to_numpy(dtype=bool)
-    if state.q.strip():
-        for word in state.q.lower().split():
-            mask &= df["search"].str.contains(word, regex=False).to_numpy(na_value=False)
+    for field in FIELDS:
+        value = getattr(state, field.name)
+        if field.keeps is None or (ignore_dates and field.dates) or not field.is_set(value):
+            continue
+        kept = field.keeps(df, value)
+        if kept is not None:
+            mask &= kept
     return df[mask]
 
 

@@ -1,0 +1,33 @@
+"""The view state's one table of filters (geo.dashboard.state.FIELDS)."""
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+
+from geo.dashboard.state import FIELDS, ViewState
+
+FULL = ViewState(start=date(2024, 5, 1), end=date(2024, 5, 31), types=("strike", "diplomacy"), countries=("UA",),
+                 pair=("UA", "BY"), side="b", max_km=50, line_max_km=25, claimed_by=("army, north", "ministry"),
+                 verified="unverified", q="drone Belgorod", event=12, heat=True, rings=True)
+
+
+def test_every_view_setting_has_one_field_in_url_order():
+    assert [f.name for f in FIELDS] == [f.name for f in dataclasses.fields(ViewState)]
+    assert len({f.url_key for f in FIELDS}) == len(FIELDS)
+
+
+def test_every_field_round_trips_through_the_url():
+    query = FULL.to_query()
+    assert list(query) == [f.url_key for f in FIELDS]  # every setting differs from its default
+    assert ViewState.from_query(query) == FULL
+    assert ViewState().to_query() == {}
+
+
+def test_empty_lists_count_as_no_filter_whatever_their_type():
+    assert ViewState(types=[], claimed_by=[]).to_query() == {}  # type: ignore[arg-type]
+    assert ViewState(event=0).to_query() == {"event": "0"}
+
+
+def test_malformed_values_fall_back_to_their_defaults():
+    bad = {"from": "May 1", "pair": "UA-UA", "side": "left", "km": "33", "verified": "maybe", "event": "x1"}
+    assert ViewState.from_query(bad) == ViewState()
