@@ -14,14 +14,13 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from ..errors import ArticleError
 from ..model import Article
-
-ARTICLE_SUFFIXES = (".jsonl", ".json", ".txt", ".md", ".html", ".htm")
 
 
 @dataclass
@@ -152,6 +151,19 @@ def _add_article(path: Path, text: str, meta: dict, out: LoadResult) -> None:
     out.articles.append(article_from_dict({**meta, "text": text}, str(path)))
 
 
+#: Article file formats: suffix -> loader. ingest, the CLI and the dashboard's upload widget use
+#: this table; adding a format is one entry here (and its test).
+ARTICLE_LOADERS: dict[str, Callable[[Path, LoadResult], None]] = {
+    ".jsonl": _load_jsonl,
+    ".json": _load_json,
+    ".txt": _load_text,
+    ".md": _load_text,
+    ".html": _load_html,
+    ".htm": _load_html,
+}
+ARTICLE_SUFFIXES = tuple(ARTICLE_LOADERS)
+
+
 def iter_article_files(paths, suffixes=ARTICLE_SUFFIXES) -> list[Path]:
     """Expand folders into the files with `suffixes` they contain (sorted, recursive; sidecar
     .meta.json files left out); other paths are kept as given."""
@@ -173,14 +185,8 @@ def load_articles(paths) -> LoadResult:
             if not path.exists():
                 raise ArticleError(f"{path}: no such file")
             suffix = path.suffix.lower()
-            if suffix == ".jsonl":
-                _load_jsonl(path, out)
-            elif suffix == ".json":
-                _load_json(path, out)
-            elif suffix in (".txt", ".md"):
-                _load_text(path, out)
-            elif suffix in (".html", ".htm"):
-                _load_html(path, out)
+            if suffix in ARTICLE_LOADERS:
+                ARTICLE_LOADERS[suffix](path, out)
             else:
                 raise ArticleError(f"{path}: unsupported file type {suffix!r} (expected one of {', '.join(ARTICLE_SUFFIXES)})")
         except ArticleError as exc:
