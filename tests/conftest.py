@@ -1,14 +1,7 @@
 """Shared fixtures: one gazetteer and one extractor per test session (building them is slow)."""
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
-
-REPO = Path(__file__).resolve().parent.parent
-if str(REPO) not in sys.path:
-    sys.path.insert(0, str(REPO))
 
 
 @pytest.fixture(scope="session")
