@@ -184,7 +184,7 @@ def build_parser() -> argparse.ArgumentParser:
     i = sub.add_parser("ingest", help="extract and store articles in the event store")
     i.add_argument("paths", nargs="+", help="files or folders: .txt .md .html .json .jsonl articles, "
                                              "ACLED .csv exports, GDELT 2.0 .CSV/.tsv event exports")
-    i.add_argument("--db", help=f"store path (default: ${settings._BY_NAME['db'].env} or data/events.db)")
+    i.add_argument("--db", help=f"store path (default: ${settings.setting('db').env} or data/events.db)")
     i.set_defaults(func=cmd_ingest)
     r = sub.add_parser("reextract", help="re-run extraction on stored articles, keeping corrections")
     r.add_argument("--all", action="store_true", help="every article, not only those of an older extractor")

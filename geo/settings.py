@@ -48,12 +48,17 @@ SETTINGS = (
 _BY_NAME = {s.name: s for s in SETTINGS}
 
 
-def get(name: str) -> str:
-    """The value of setting `name`: its environment variable if set, else the default."""
+def setting(name: str) -> Setting:
+    """The declaration of setting `name` (environment variable, default, meaning)."""
     try:
-        s = _BY_NAME[name]
+        return _BY_NAME[name]
     except KeyError:
         raise ConfigurationError(f"unknown setting {name!r}; known: {', '.join(_BY_NAME)}") from None
+
+
+def get(name: str) -> str:
+    """The value of setting `name`: its environment variable if set, else the default."""
+    s = setting(name)
     return os.environ.get(s.env) or s.default
 
 

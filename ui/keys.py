@@ -5,9 +5,10 @@ Widgets whose key is a view filter are seeded from the URL by `ui.session` and r
 """
 from __future__ import annotations
 
-# View filters (ui.sidebar, ui.timeline; URL <-> state in ui.session)
-DATE_RANGE = "date_range"  # timeline: the date slider
-TYPES = "types"  # sidebar
+# The view (geo.dashboard.state.ViewState): seeded from the URL and read back by ui.session;
+# drawn by ui.sidebar unless noted.
+DATE_RANGE = "date_range"  # ui.timeline: the date slider
+TYPES = "types"
 COUNTRIES = "countries"
 PAIR = "pair"  # border pair "UA-RU"
 SIDE = "side"
@@ -18,12 +19,12 @@ VERIFIED = "verified"
 Q = "q"
 HEAT = "heat"
 RINGS = "rings"
-SELECTED = "selected"  # the selected event id (map click, table row, URL "event")
+SELECTED = "selected"  # the selected event id: set by ui.map_panel and ui.events_table, shown by ui.event_card
 
-# Sidebar
+# ui.sidebar
 LINE_FILE = "line_file"
 
-# Timeline and playback (ui.timeline)
+# ui.timeline: playback
 PLAY_BUTTON = "play_button"
 SPEED = "speed"
 WINDOW_MODE = "window_mode"
@@ -32,17 +33,19 @@ PLAYING = "playing"
 PLAY_DAY = "play_day"
 TICK_ARMED = "_tick_armed"  # the player fragment's first run after a full rerun only arms it
 NEXT_RANGE = "_next_range"  # window set by a tick, applied before the slider exists
-BOUNDS = "_bounds"  # the slider's last (lo, hi): "everything" keeps meaning everything
+BOUNDS = "_bounds"  # ui.session: the slider's last (lo, hi): "everything" keeps meaning everything
 
-# Session bookkeeping (ui.session, ui.data)
+# Session bookkeeping: ui.session (URL_LOADED); ui.add_articles writes the rest, ui.data and ui.event_card read it
 URL_LOADED = "url_loaded"
 SESSION_EVENTS = "session_events"  # events a read-only visitor extracted (ui.add_articles)
 SESSION_TOKEN = "session_token"
 SESSION_ARTICLES = "session_articles"
 
-# Map panel, table, card
+# ui.map_panel
 EVENT_MAP = "event_map"
 LAST_POPUP = "_last_popup"
+
+# ui.event_card: the correction form
 FIX_TYPE = "fix_type"
 FIX_PLACE = "fix_place"
 FIX_LAT = "fix_lat"
@@ -50,7 +53,7 @@ FIX_LON = "fix_lon"
 FIX_VERIFIED = "fix_verified"
 FIX_NOTES = "fix_notes"
 
-# Adding articles (ui.add_articles)
+# ui.add_articles
 EDITOR_PASSWORD = "editor_password"
 PASTE_TEXT = "paste_text"
 PASTE_DATE = "paste_date"

@@ -14,6 +14,7 @@ from geo.dashboard.state import ViewState
 
 from . import keys
 from .data import Line, Page, border_geometry, map_payload, offline_land, rings_for
+from .session import select_event
 
 # The last line of a popup (mapping's card) names its event: "Event #12".
 _POPUP_EVENT = re.compile(r"Event #(\d+)\s*$")
@@ -38,5 +39,4 @@ def render(page: Page, shown: pd.DataFrame, view: ViewState, line: Line) -> None
     if popup and popup != st.session_state.get(keys.LAST_POPUP):
         st.session_state[keys.LAST_POPUP] = popup
         if (m := _POPUP_EVENT.search(popup.strip())) is not None:
-            st.session_state[keys.SELECTED] = int(m.group(1))
-            st.query_params["event"] = m.group(1)
+            select_event(int(m.group(1)))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from geo.dashboard.state import ViewState
+from geo.dashboard.state import FIELD, ViewState
 
 from . import keys
 from .data import Page
@@ -63,3 +63,9 @@ def url_state(page: Page, view: ViewState) -> ViewState:
     full_range = view.start == page.lo and view.end == page.hi
     return view.replace(start=None if full_range else view.start, end=None if full_range else view.end)
 
+
+def select_event(event_id: int) -> None:
+    """Select an event from outside the widgets (a map click): the card shows it, the table puts
+    it on top, and the URL names it at once (this run's URL was written before the click was read)."""
+    st.session_state[keys.SELECTED] = event_id
+    st.query_params[FIELD["event"].url_key] = str(event_id)

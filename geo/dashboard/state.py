@@ -147,7 +147,7 @@ class Field:
         return bool(value) if not default else value != default
 
 
-#: Every view setting, in URL order.
+#: Every view setting, in URL order (FIELD: by name).
 FIELDS: tuple[Field, ...] = (
     Field("start", "from", _day, date.isoformat, lambda df, v: _known(df["day"] >= pd.Timestamp(v)), dates=True),
     Field("end", "to", _day, date.isoformat, lambda df, v: _known(df["day"] <= pd.Timestamp(v)), dates=True),
@@ -170,3 +170,4 @@ FIELDS: tuple[Field, ...] = (
     Field("heat", "heat", lambda raw: raw == "1", lambda v: "1"),
     Field("rings", "rings", lambda raw: raw == "1", lambda v: "1"),
 )
+FIELD: dict[str, Field] = {f.name: f for f in FIELDS}
