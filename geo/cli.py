@@ -9,8 +9,7 @@ from pathlib import Path
 
 from . import settings
 from .errors import EventAtlasError
-from .formats.articles import load_articles
-from .formats.export import EXPORTERS
+from .formats import EXPORTERS, load_articles
 
 
 def _write_jsonl(path: str, rows) -> int:
@@ -36,7 +35,7 @@ def _load(paths) -> tuple[list, list[str]]:
 def cmd_extract(a) -> int:
     import pandas as pd
 
-    from .nlp.grouping import group_frame
+    from .nlp import group_frame
     from .pipeline import extract_events
 
     articles, problems = _load(a.articles)
@@ -54,7 +53,7 @@ def cmd_extract(a) -> int:
 
 
 def cmd_toponyms(a) -> int:
-    from .nlp.spacy_model import load_nlp
+    from .nlp import load_nlp
     from .pipeline import default_extractor
 
     articles, problems = _load(a.articles)
@@ -69,7 +68,7 @@ def cmd_toponyms(a) -> int:
 
 def cmd_ingest(a) -> int:
     from .ingest import ingest_files
-    from .store.store import EventStore
+    from .store import EventStore
 
     db = settings.db_path(a.db)
     with EventStore(db) as store:
@@ -100,7 +99,7 @@ def cmd_ingest(a) -> int:
 
 def cmd_reextract(a) -> int:
     from .pipeline import reextract
-    from .store.store import EventStore
+    from .store import EventStore
 
     db = settings.db_path(a.db)
     with EventStore(db) as store:
@@ -110,7 +109,7 @@ def cmd_reextract(a) -> int:
 
 
 def cmd_correct(a) -> int:
-    from .store.store import EventStore
+    from .store import EventStore
 
     value = json.loads(a.value) if a.json else a.value
     with EventStore(settings.db_path(a.db)) as store:
@@ -121,8 +120,8 @@ def cmd_correct(a) -> int:
 
 def cmd_geocode(a) -> int:
     from .pipeline import reextract
-    from .places.geocoding import make_layered_geocoder
-    from .store.store import EventStore
+    from .places import make_layered_geocoder
+    from .store import EventStore
 
     geocoder = make_layered_geocoder()
     if geocoder.online is None:
@@ -141,7 +140,7 @@ def cmd_geocode(a) -> int:
 
 
 def cmd_export(a) -> int:
-    from .store.store import EventStore
+    from .store import EventStore
 
     db = settings.db_path(a.db)
     if not db.exists():
@@ -159,7 +158,7 @@ def cmd_export(a) -> int:
 
 
 def cmd_synth(a) -> int:
-    from .store.store import EventStore
+    from .store import EventStore
     from .synth import write_synthetic
 
     db = settings.db_path(a.db)

@@ -11,11 +11,18 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .errors import ArticleError
-from .formats.articles import ARTICLE_SUFFIXES, iter_article_files, load_articles, read_text_file
-from .formats.tables import is_gdelt, read_acled, read_gdelt
-from .nlp.extraction import EXTRACTOR_VERSION
+from .formats import (
+    ARTICLE_SUFFIXES,
+    is_gdelt,
+    iter_article_files,
+    load_articles,
+    read_acled,
+    read_gdelt,
+    read_text_file,
+)
+from .nlp import EXTRACTOR_VERSION
 from .pipeline import IngestReport, add_border_distances, ingest_articles
-from .store.store import TABLE_TAG
+from .store import TABLE_TAG
 
 TABLE_SUFFIXES = (".csv", ".tsv")
 TABLE_BATCH = 500  # rows per transaction: bulk speed, and a kill loses at most one batch (re-run adds it)

@@ -10,12 +10,8 @@ import numpy as np
 
 from .errors import ConfigurationError
 from .model import DEFAULT_BORDER, Article, Event
-from .nlp.extraction import EXTRACTOR_VERSION, EventExtractor
-from .nlp.resolution import Resolver
-from .nlp.spacy_model import load_nlp
-from .nlp.toponyms import ToponymRecognizer
-from .places.gazetteer import Gazetteer
-from .places.geocoding import make_layered_geocoder
+from .nlp import EXTRACTOR_VERSION, EventExtractor, Resolver, ToponymRecognizer, load_nlp
+from .places import Gazetteer, make_layered_geocoder
 
 log = logging.getLogger(__name__)
 

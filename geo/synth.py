@@ -14,7 +14,7 @@ from datetime import date, timedelta
 import numpy as np
 
 from .model import DEFAULT_BORDER, EVENT_TYPES, Article, Event
-from .store.store import SYNTH_TAG
+from .store import SYNTH_TAG
 
 SYNTH_VERSION = f"{SYNTH_TAG}1"
 START = date(2023, 1, 1)
@@ -140,7 +140,7 @@ def write_synthetic(store, n: int, seed: int = 0, *, gazetteer=None, distances=b
                     progress: Callable[[int, int], None] | None = None) -> int:
     """Generate `n` events into `store` (an EventStore), one transaction per batch; returns n."""
     if gazetteer is None:
-        from .places.gazetteer import Gazetteer
+        from .places import Gazetteer
 
         gazetteer = Gazetteer()
     batches = generate(n, sample_places(gazetteer), seed, distances)

@@ -4,7 +4,8 @@
    Among the sources only `nlp` may use `places` and `geometry`.
 2. Third-party confinement: streamlit only in app.py and ui/, folium/branca only in
    geo/dashboard/map/, spaCy only in geo/nlp/, shapely/pyproj/pyshp only in geo/geometry/.
-3. Size: no module over 500 lines unless OVER_BUDGET states why.
+3. Front doors: outside a sub-package, import its public names from its __init__ (its __all__).
+4. Size: no module over 500 lines unless OVER_BUDGET states why.
 """
 from __future__ import annotations
 
@@ -46,8 +47,9 @@ def _modules():
         yield path, ".".join(parts), is_package
 
 
-def _imports(path: Path, module: str, is_package: bool):
-    """(line, absolute module name) of every import, function-local and TYPE_CHECKING ones included."""
+def _imports(path: Path, module: str, is_package: bool, names: bool = True):
+    """(line, absolute module name) of every import, function-local and TYPE_CHECKING ones included;
+    with `names`, also `target.name` for each name of a from-import (it may be a module)."""
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
             for alias in node.names:
@@ -59,7 +61,7 @@ def _imports(path: Path, module: str, is_package: bool):
             else:
                 target = node.module
             yield node.lineno, target
-            for alias in node.names:  # `from geo import borders` imports geo.borders
+            for alias in node.names if names else ():  # `from geo import borders` imports geo.borders
                 yield node.lineno, f"{target}.{alias.name}"
 
 
@@ -67,13 +69,31 @@ def _part(module: str) -> str | None:
     """The entry of LAYERS a module belongs to (the longest matching prefix)."""
     names = module.split(".")
     for n in range(len(names), 0, -1):
-        if ".".join(names[:n]) in LAYERS:
-            return ".".join(names[:n])
+        prefix = ".".join(names[:n])
+        if prefix in LAYERS and (prefix != "geo" or module == "geo"):  # a new geo/x.py must be placed
+            return prefix
     return None
 
 
 def _within(module: str, prefixes) -> bool:
     return any(module == p or module.startswith(p + ".") for p in prefixes)
+
+
+# Sub-packages: code outside one imports its public names from its __init__, not its modules.
+PACKAGES = ("geo.formats", "geo.places", "geo.nlp", "geo.geometry", "geo.store", "geo.dashboard", "geo.dashboard.map")
+
+
+def _front_door_violations():
+    for path, module, is_package in _modules():
+        where = path.relative_to(REPO)
+        for line, target in _imports(path, module, is_package, names=False):
+            package = target.rpartition(".")[0]
+            if package in PACKAGES and not _within(module, (package,)) and not _is_package(target):
+                yield f"{where}:{line} imports {target}: import from {package} (its __all__) instead"
+
+
+def _is_package(module: str) -> bool:
+    return (REPO / module.replace(".", "/") / "__init__.py").exists()
 
 
 def _violations():
@@ -95,6 +115,10 @@ def _violations():
 
 def test_imports_follow_the_layers_and_third_party_confinement():
     assert list(dict.fromkeys(_violations())) == []
+
+
+def test_sub_packages_are_used_through_their_public_names():
+    assert list(dict.fromkeys(_front_door_violations())) == []
 
 
 def test_every_module_belongs_to_a_layer():

@@ -12,7 +12,7 @@ from pathlib import Path
 import streamlit as st
 
 from geo.dashboard import views
-from geo.formats.articles import ARTICLE_SUFFIXES, load_articles
+from geo.formats import ARTICLE_SUFFIXES, load_articles
 from geo.store import EventStore
 
 from . import keys

@@ -16,10 +16,8 @@ import pandas as pd
 import streamlit as st
 
 from geo import settings
-from geo.dashboard import views
-from geo.dashboard.map.assets import install_static_assets
-from geo.dashboard.map.mapping import atlas_payload
-from geo.dashboard.state import DEFAULT_PAIR, ViewState
+from geo.dashboard import DEFAULT_PAIR, ViewState, views
+from geo.dashboard.map import atlas_payload, install_static_assets
 from geo.store import EventStore
 
 from . import keys
@@ -71,7 +69,7 @@ def static_assets(static_dir: str) -> str:
 @st.cache_resource
 def border_geometry(a: str, b: str) -> dict | None:
     try:
-        from geo.geometry.borders import border_geojson
+        from geo.geometry import border_geojson
 
         return border_geojson(a, b)
     except Exception:  # the map still shows the events without the line
@@ -81,7 +79,7 @@ def border_geometry(a: str, b: str) -> dict | None:
 @st.cache_resource
 def offline_land() -> dict | None:
     try:
-        from geo.geometry.basemap import cached_land_geojson
+        from geo.geometry import cached_land_geojson
 
         return cached_land_geojson()
     except Exception:  # the base layer is a fallback: never fail the page for it
@@ -90,7 +88,7 @@ def offline_land() -> dict | None:
 
 @st.cache_resource
 def rings_for(a: str, b: str) -> list:
-    from geo.geometry.rings import border_rings
+    from geo.geometry import border_rings
 
     border = border_geometry(a, b)
     return border_rings(border, (25, 50, 100)) if border is not None else []
@@ -103,7 +101,7 @@ def pair_options() -> dict[str, str]:
     first, second = DEFAULT_PAIR
     default = DEFAULT_PAIR_KEY
     try:
-        from geo.geometry.borders import country_name, neighbours
+        from geo.geometry import country_name, neighbours
 
         out = {default: f"{country_name(first)} – {country_name(second)}"}
         for a in (first, second):
@@ -163,7 +161,7 @@ def pair_frame(db: str, version: float, pair: tuple[str, str], n_session: str,
 
 @st.cache_data(max_entries=4, show_spinner=False)
 def line_distances(db: str, version: float, line_json: str, n_session: str, _events: pd.DataFrame) -> pd.Series:
-    from geo.geometry.borders import distance_to_line_km
+    from geo.geometry import distance_to_line_km
 
     km = distance_to_line_km(_events["lat"].to_numpy(dtype=float), _events["lon"].to_numpy(dtype=float),
                              json.loads(line_json))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from geo import settings
-from geo.dashboard.access import is_local_server, policy_from_secrets
+from geo.dashboard import is_local_server, policy_from_secrets
 
 from . import keys
 

@@ -8,8 +8,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from geo.dashboard import views
-from geo.dashboard.cards import event_card_html, type_label
+from geo.dashboard import event_card_html, type_label, views
 from geo.model import EVENT_TYPES
 from geo.store import EventStore
 

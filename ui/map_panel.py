@@ -8,9 +8,8 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo.dashboard.map.assets import localize_map
-from geo.dashboard.map.mapping import build_atlas_map
-from geo.dashboard.state import ViewState
+from geo.dashboard import ViewState
+from geo.dashboard.map import build_atlas_map, localize_map
 
 from . import keys
 from .data import Line, Page, border_geometry, map_payload, offline_land, rings_for

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from geo.dashboard.state import FIELD, ViewState
+from geo.dashboard import FIELD, ViewState
 
 from . import keys
 from .data import Page

@@ -6,8 +6,8 @@ from urllib.parse import urlencode
 import pandas as pd
 import streamlit as st
 
-from geo.dashboard.state import ViewState
-from geo.formats.export import EXPORTERS
+from geo.dashboard import ViewState
+from geo.formats import EXPORTERS
 
 from .data import Page
 from .session import url_state

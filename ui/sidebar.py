@@ -6,8 +6,7 @@ import json
 
 import streamlit as st
 
-from geo.dashboard.cards import type_label
-from geo.dashboard.state import DISTANCE_BANDS, VERIFIED
+from geo.dashboard import DISTANCE_BANDS, VERIFIED, type_label
 
 from . import keys
 from .data import DEFAULT_PAIR_KEY, Line, Page, filter_choices, reference_line

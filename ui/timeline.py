@@ -11,9 +11,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from geo.dashboard import views
-from geo.dashboard.cards import TYPE_COLOURS, type_label
-from geo.dashboard.state import WINDOW_MODES, ViewState
+from geo.dashboard import TYPE_COLOURS, WINDOW_MODES, ViewState, type_label, views
 from geo.model import EVENT_TYPES
 
 from . import keys

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from ..geometry.geodesy import great_circle_km
+from ..geometry import great_circle_km
 from ..model import Article, Event, acled_types
 from .dates import RELATIVE_KINDS, find_dates
 from .grouping import SAME_OCCURRENCE_DAYS, SAME_OCCURRENCE_KM

@@ -12,7 +12,7 @@ from datetime import date
 
 import numpy as np
 
-from ..geometry.geodesy import great_circle_km
+from ..geometry import great_circle_km
 
 # Mentions of one type this close in space and time are one occurrence (also within one
 # article: extraction.merge_mentions).

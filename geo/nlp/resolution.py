@@ -17,9 +17,8 @@ from __future__ import annotations
 import difflib
 import re
 
-from ..geometry.geodesy import great_circle_km
-from ..places.gazetteer import Gazetteer, Place, prior
-from ..places.names import normalize_name
+from ..geometry import great_circle_km
+from ..places import Gazetteer, Place, normalize_name, prior
 from .toponym import Toponym
 
 _CONTAINER_FEATURES = ("region", "country")

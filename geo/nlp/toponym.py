@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..places.gazetteer import Place
+from ..places import Place
 
 
 @dataclass

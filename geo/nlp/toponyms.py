@@ -16,9 +16,7 @@ from __future__ import annotations
 import difflib
 import re
 
-from ..places.gazetteer import AREA_FEATURES, Gazetteer, Place
-from ..places.geocoding import place_from_location
-from ..places.names import normalize_name
+from ..places import AREA_FEATURES, Gazetteer, Place, normalize_name, place_from_location
 from .toponym import Toponym
 
 REGION_WORDS = {"region", "regions", "oblast", "oblasts", "territory", "krai", "kray", "province",

@@ -275,7 +275,7 @@ def build_atlas_map(
             folium.PolyLine(lines, color=RING_COLOUR, weight=1.2, opacity=0.8, dash_array="6 4").add_to(layer)
             layer.add_to(m)
     if line is not None:
-        from ...geometry.rings import line_latlon  # heavy: shapely
+        from ...geometry import line_latlon  # heavy: shapely
 
         ref = line_latlon(line)
         if ref:
