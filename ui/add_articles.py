@@ -17,7 +17,7 @@ from geo.store import EventStore
 
 from . import keys
 from .data import Page, progress_bar
-from .editing import can_edit, editing_policy
+from .editing import can_edit, editing_policy, password_sign_in
 
 
 def _load(pasted: str, published: date, uploads) -> object:
@@ -63,7 +63,7 @@ def render(page: Page) -> None:
         if policy.mode == "oidc" and not editing:
             st.button("Sign in to add to the shared store", on_click=st.login)
         elif policy.mode == "password" and not editing:
-            st.text_input("Editor password", type="password", key=keys.EDITOR_PASSWORD)
+            password_sign_in(policy)
         st.caption("Saved to the shared event store." if editing else
                    "Read-only deployment: new events stay in your session.")
         pasted = st.text_area("Paste an article", key=keys.PASTE_TEXT)

@@ -51,7 +51,11 @@ FIX_VERIFIED = "fix_verified"
 FIX_NOTES = "fix_notes"
 
 # Adding articles (ui.add_articles)
-EDITOR_PASSWORD = "editor_password"
+EDITOR_PASSWORD = "editor_password"  # the password box (ui.editing); its value is never kept
+EDITOR_SIGN_IN = "editor_sign_in"  # the password form
+EDITOR_SIGNED_IN = "_editor_signed_in"  # True once the password was right (not a widget key)
+SESSION_ID = "_session_id"  # counts this session's wrong passwords (ui.editing)
+SESSION_CHARS = "_session_chars"  # article text this session extracted so far (ui.add_articles)
 PASTE_TEXT = "paste_text"
 PASTE_DATE = "paste_date"
 UPLOADS = "uploads"

@@ -167,6 +167,14 @@ def test_with_an_editor_password_uploads_stay_in_the_session(built_db, monkeypat
         assert store.count_events() == stored  # ... but the shared store is untouched
 
 
+def _corrections_of_event_1(db) -> dict:
+    from geo.store.store import EventStore
+
+    with EventStore(db) as store:
+        (key,) = store.events_frame().query("event_id == 1")["event_key"]
+        return {c["field"]: c for c in store.corrections(key)}
+
+
 def test_an_editor_corrects_an_event_and_the_correction_is_kept(built_db, monkeypatch, tmp_path):
     import shutil
 
@@ -181,9 +189,8 @@ def test_an_editor_corrects_an_event_and_the_correction_is_kept(built_db, monkey
     at.text_area(key=keys.FIX_NOTES).set_value("=cmd| not a formula in exports")
     next(b for b in at.button if b.label == "Save correction").click().run()
     assert not at.exception, at.exception
+    fields = _corrections_of_event_1(db)
     with EventStore(db) as store:
-        (key,) = store.events_frame().query("event_id == 1")["event_key"]
-        fields = {c["field"]: c for c in store.corrections(key)}
         row = store.events_frame().query("event_id == 1").iloc[0]
     assert set(fields) == {"event_type", "verified", "notes"}
     assert fields["event_type"]["author"] == "local user"
@@ -215,3 +222,31 @@ def test_reference_line_distance_band(built_db, monkeypatch):
     assert (table(at)["line_km"] <= 100).all() and at.query_params["lkm"] in ("100", ["100"])
     at.selectbox(key=keys.LINE_MAX_KM).set_value(0).run()
     assert shown_count(at) == total and "lkm" not in at.query_params
+
+
+def test_password_sign_in_survives_reruns_and_stores_corrections(built_db, monkeypatch, tmp_path):
+    """#19 item 8: the signed-in state is kept outside the password box, so a correction made
+    after signing in is stored; a wrong guess is refused with a message."""
+    import shutil
+
+    db = tmp_path / "pw.db"
+    shutil.copy(built_db, db)
+    monkeypatch.delenv("EVENT_ATLAS_LOCAL_EDITING", raising=False)
+    monkeypatch.setenv("EVENT_ATLAS_DB", str(db))
+    at = AppTest.from_file(APP, default_timeout=600)
+    at.secrets["editor_password"] = "s3cret"
+    at.query_params["event"] = "1"
+    at.run()
+    assert not [b for b in at.button if b.label == "Save correction"]
+    at.text_input(key=keys.EDITOR_PASSWORD).set_value("wrong")
+    next(b for b in at.button if b.label == "Sign in as editor").click().run()
+    assert any("Wrong password" in e.value for e in at.error)
+    at.text_input(key=keys.EDITOR_PASSWORD).set_value("s3cret")
+    next(b for b in at.button if b.label == "Sign in as editor").click().run()
+    assert not at.exception, at.exception
+    at.run()  # later reruns: still signed in (the box is gone, its value with it)
+    assert any("Saved to the shared event store" in c.value for c in at.caption)
+    at.selectbox(key=keys.FIX_TYPE).set_value("explosion")
+    next(b for b in at.button if b.label == "Save correction").click().run()
+    assert not at.exception, at.exception
+    assert _corrections_of_event_1(db)["event_type"]["author"] == "editor (password)"
