@@ -4,9 +4,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 
-.PHONY: run test setup setup-dev browser clean
+.PHONY: run test setup setup-dev browser clean lock
 
-$(VENV)/.installed: requirements.txt
+$(VENV)/.installed: requirements.txt requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
@@ -33,6 +33,10 @@ browser:
 ## Set up and run every test.
 test: setup-dev browser
 	$(PY) -m pytest -q
+
+## Re-pin every runtime package with its hash after changing requirements.txt (see tools/lock.py).
+lock: setup
+	$(PY) tools/lock.py
 
 clean:
 	rm -rf $(VENV) data/cache data/events.db* static/vendor
