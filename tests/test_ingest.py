@@ -277,3 +277,32 @@ def test_malformed_sidecar_metadata_is_reported_not_raised(tmp_path, store):
     (tmp_path / "a-2024-05-14.meta.json").write_text("[]", encoding="utf-8")
     report = ingest_files([art, good_file(tmp_path)], store)
     assert any("metadata must be a JSON object" in p for p in report.failures) and "good" in store.article_ids()
+
+
+# -- #19 smaller items --
+def test_ingest_does_not_follow_symlinks_out_of_the_folder_given(tmp_path, store):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.txt").write_text("Secret notes: drones struck Odesa on Tuesday.", encoding="utf-8")
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    (folder / "good.jsonl").write_text(GOOD + "\n", encoding="utf-8")
+    (folder / "link.txt").symlink_to(outside / "secret.txt")
+    (folder / "linked-dir").symlink_to(outside, target_is_directory=True)
+    (folder / "inner.txt").write_text("Drones struck Kyiv on Monday.", encoding="utf-8")
+    (folder / "alias.txt").symlink_to(folder / "inner.txt")  # inside the folder: fine
+    report = ingest_files([folder], store)
+    ids = store.article_ids()
+    assert "good" in ids and ids & {"inner", "alias"}  # the same text, stored once
+    assert "secret" not in ids and "link" not in ids
+    assert any("link.txt: symbolic link out of" in w for w in report.warnings)
+    assert any("linked-dir: symbolic link out of" in w for w in report.warnings)
+
+
+def test_cli_output_shows_control_characters_of_file_names_escaped(tmp_path):
+    bad = tmp_path / "evil\x1b]0;owned\x07\x1b[2J\rfake.txt"
+    bad.write_bytes(b"")  # empty: refused by name
+    res = cli("ingest", bad, "--db", tmp_path / "s.db")
+    assert res.returncode == 1
+    assert "empty file" in res.stderr and "\\x1b]0;owned\\x07" in res.stderr
+    assert not any(c in res.stderr for c in "\x1b\x07\r")

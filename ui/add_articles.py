@@ -73,6 +73,6 @@ def render(page: Page) -> None:
         if st.button("Extract events", disabled=not (pasted.strip() or uploads), key=keys.EXTRACT):
             loaded = _load(pasted, published, uploads)
             for problem in loaded.problems:
-                st.warning(problem)
+                st.warning(views.markdown_literal(problem))
             _extract(page, loaded, editing)
             st.rerun()

@@ -133,7 +133,7 @@ def build_store(db: Path, articles_dir: str) -> None:
         with EventStore(db) as store:
             report = ingest_files([articles_dir], store, progress=progress)
         for problem in report.failures + report.warnings:
-            st.warning(problem)
+            st.warning(views.markdown_literal(problem))
         status.update(label=f"Event store ready: {report.articles} articles, {report.events} events",
                       state="complete", expanded=False)
 
@@ -209,7 +209,7 @@ def reference_line(page: Page, geojson: dict | None) -> Line:
     try:
         km = line_distances(str(page.db), page.version, line_json, page.n_session, page.events).to_numpy()
     except Exception as exc:
-        st.error(f"Cannot use that line: {exc}")
+        st.error(f"Cannot use that line: {views.markdown_literal(exc)}")
         return Line()
     return Line(geojson, line_json, km)
 
@@ -221,7 +221,8 @@ def filtered(page: Page, view: views.ViewState, line: Line) -> Shown:
         paired = pair_frame(str(page.db), page.version, view.pair, page.n_session, events)
         events = events.assign(pair_km=paired["pair_km"].to_numpy(), pair_side=paired["pair_side"].to_numpy())
     except Exception as exc:  # geometry unavailable: keep the stored distances
-        st.warning(f"Distances to the {page.pairs[st.session_state[keys.PAIR]]} border are unavailable: {exc}")
+        st.warning(f"Distances to the {page.pairs[st.session_state[keys.PAIR]]} border are unavailable: "
+                   f"{views.markdown_literal(exc)}")
         events = events.assign(pair_km=events["border_distance_km"], pair_side="other")
     if line.km is not None:
         events = events.assign(line_km=line.km)

@@ -255,7 +255,21 @@ def table_rows(df: pd.DataFrame, selected: int | None, limit: int) -> pd.DataFra
     if selected is not None:
         first = np.flatnonzero(ids[order] == selected)
         order = np.concatenate([order[first], np.delete(order, first)])
-    return df.iloc[order[:limit]]
+    rows = df.iloc[order[:limit]]
+    if "url" in rows:  # the table renders it as a link: only http(s), never javascript: or data:
+        from .map.mapping import safe_http_url
+
+        rows = rows.assign(url=[safe_http_url(u) for u in rows["url"]])
+    return rows
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=])")
+
+
+def markdown_literal(text: object) -> str:
+    """`text` shown as written by st.warning/st.error/st.success (which render Markdown): every
+    Markdown character backslash-escaped, so an uploaded value cannot add links, images or HTML."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
 
 
 def highlight_spans(text: str, start: int | None, end: int | None) -> tuple[str, str, str]:

@@ -13,6 +13,7 @@ Formats (see README "Article format"):
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -152,14 +153,33 @@ def _add_article(path: Path, text: str, meta: dict, out: LoadResult) -> None:
     out.articles.append(article_from_dict({**meta, "text": text}, str(path)))
 
 
-def iter_article_files(paths, suffixes=ARTICLE_SUFFIXES) -> list[Path]:
+def iter_article_files(paths, suffixes=ARTICLE_SUFFIXES, skipped: list[str] | None = None) -> list[Path]:
     """Expand folders into the files with `suffixes` they contain (sorted, recursive; sidecar
-    .meta.json files left out); other paths are kept as given."""
+    .meta.json files left out); other paths are kept as given. Inside a folder, symbolic links
+    are not followed out of it (a link to a file or folder elsewhere is left out and named in
+    `skipped`), so ingesting a folder reads only that folder."""
     files = []
     for p in map(Path, paths):
         if p.is_dir():
-            files.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in suffixes
-                                and not f.name.endswith(".meta.json")))
+            root = p.resolve()
+            found = []
+            for dirpath, dirnames, filenames in os.walk(p):  # followlinks=False: linked folders not entered
+                for name in sorted(dirnames + filenames):
+                    f = Path(dirpath) / name
+                    if not f.is_symlink():
+                        continue
+                    if not f.resolve().is_relative_to(root):
+                        if skipped is not None:
+                            skipped.append(f"{f}: symbolic link out of {p}, not followed")
+                        if name in dirnames:
+                            dirnames.remove(name)
+                        else:
+                            filenames.remove(name)
+                for name in filenames:
+                    f = Path(dirpath) / name
+                    if f.is_file() and f.suffix.lower() in suffixes and not f.name.endswith(".meta.json"):
+                        found.append(f)
+            files.extend(sorted(found))
         else:
             files.append(p)
     return files
@@ -168,7 +188,7 @@ def iter_article_files(paths, suffixes=ARTICLE_SUFFIXES) -> list[Path]:
 def load_articles(paths) -> LoadResult:
     """Load every article under `paths`; problems are collected, never raised."""
     out = LoadResult()
-    for path in iter_article_files(paths):
+    for path in iter_article_files(paths, skipped=out.warnings):
         try:
             if not path.exists():
                 raise ArticleError(f"{path}: no such file")
