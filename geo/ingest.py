@@ -43,6 +43,7 @@ def ingest_files(paths, store, *, progress: Callable[[int, int], None] | None = 
     report.articles += summary.articles
     report.known += summary.known
     report.events += summary.events
+    report.failures.extend(summary.failures)
 
     for f in table_files:
         _ingest_table(f, store, report)

@@ -56,6 +56,25 @@ def add_border_distances(events: list[Event], border: tuple[str, str] = DEFAULT_
     return events
 
 
+def _docs(nlp, articles: list[Article], batch_size: int, n_process: int, fail: Callable[[Article, BaseException], None]):
+    """(article, doc) pairs from `nlp.pipe`; if the pipe raises, the rest is parsed one by one,
+    so the article that cannot be parsed is named and the others still come through."""
+    done = 0
+    try:
+        for doc in nlp.pipe((a.text for a in articles), batch_size=batch_size, n_process=n_process):
+            yield articles[done], doc
+            done += 1
+    except Exception as exc:  # noqa: BLE001 - which article of the batch? parse them singly
+        log.warning("batch parsing failed (%s); parsing the rest one by one", exc)
+        for article in articles[done:]:
+            try:
+                doc = nlp(article.text)
+            except Exception as error:  # noqa: BLE001
+                fail(article, error)
+                continue
+            yield article, doc
+
+
 def extract_events(
     articles: Iterable[Article],
     *,
@@ -63,18 +82,34 @@ def extract_events(
     batch_size: int = 64,
     n_process: int = 1,
     on_article: Callable[[Article, list[Event]], None] | None = None,
+    on_error: Callable[[Article, str], None] | None = None,
 ) -> list[Event]:
     """Extract events of many articles with `nlp.pipe` (batched); border distances included.
 
     `n_process` > 1 parses in worker processes (spaCy's own multiprocessing); rules, gazetteer
     lookups (LRU-cached) and border distances run in this process, batched per chunk.
+    An article that cannot be extracted (longer than spaCy's `nlp.max_length`, or any error in
+    parsing or the rules) is a named problem passed to `on_error` (logged when None); the other
+    articles are extracted as usual.
     """
     extractor = extractor or default_extractor()
     nlp = load_nlp()
-    articles = list(articles)
     out: list[Event] = []
-    docs = nlp.pipe((a.text for a in articles), batch_size=batch_size, n_process=n_process)
     pending: list[tuple[Article, list[Event]]] = []
+
+    def fail(article: Article, error) -> None:
+        message = f"{article.origin or article.id}: not extracted: {error}"
+        if on_error is None:
+            log.error("%s", message)
+        else:
+            on_error(article, message)
+
+    parsable = []
+    for a in articles:
+        if len(a.text) > nlp.max_length:
+            fail(a, f"{len(a.text):,} characters, over the parser's limit of {nlp.max_length:,}")
+        else:
+            parsable.append(a)
 
     def flush() -> None:
         # One vectorised border-distance call per chunk instead of one per article.
@@ -85,8 +120,13 @@ def extract_events(
             out.extend(events)
         pending.clear()
 
-    for article, doc in zip(articles, docs):
-        pending.append((article, extractor.extract(article, doc)))
+    for article, doc in _docs(nlp, parsable, batch_size, n_process, fail):
+        try:
+            pending.append((article, extractor.extract(article, doc)))
+        except Exception as error:  # noqa: BLE001 - one poison article must not abort the batch
+            log.exception("extraction of %s failed", article.id)
+            fail(article, f"{type(error).__name__}: {error}")
+            continue
         if len(pending) >= batch_size:
             flush()
     flush()
@@ -128,7 +168,7 @@ def ingest_articles(store, articles: list[Article], *, progress: Callable[[int, 
         if progress:
             progress(done, len(todo))
 
-    extract_events(todo, on_article=save)
+    extract_events(todo, on_article=save, on_error=lambda article, message: summary.failures.append(message))
     return summary
 
 
@@ -149,5 +189,5 @@ def reextract(store, *, everything: bool = False, extractor_version: str = EXTRA
     def save(article: Article, events: list[Event]) -> None:
         store.replace_events(article.id, events, extractor_version)
 
-    extract_events(articles, on_article=save)
+    extract_events(articles, on_article=save, on_error=lambda article, message: log.error("%s", message))
     return len(articles)

@@ -97,6 +97,8 @@ def _load_jsonl(path: Path, out: LoadResult) -> None:
             out.articles.append(article_from_dict(json.loads(line), where))
         except json.JSONDecodeError as exc:
             out.problems.append(f"{where}: malformed JSON ({exc.msg})")
+        except RecursionError:
+            out.problems.append(f"{where}: JSON nested too deeply")
         except ArticleError as exc:
             out.problems.append(str(exc))
 
@@ -106,6 +108,8 @@ def _load_json(path: Path, out: LoadResult) -> None:
         data = json.loads(read_text_file(path, out.warnings))
     except json.JSONDecodeError as exc:
         raise ArticleError(f"{path}: malformed JSON at line {exc.lineno} ({exc.msg})") from exc
+    except RecursionError:
+        raise ArticleError(f"{path}: JSON nested too deeply") from None
     items = data if isinstance(data, list) else [data]
     for i, d in enumerate(items):
         try:
@@ -138,6 +142,8 @@ def _load_text(path: Path, out: LoadResult) -> None:
             meta = json.loads(meta_path.read_text(encoding="utf-8"))
         except (OSError, json.JSONDecodeError) as exc:
             raise ArticleError(f"{meta_path}: unreadable metadata ({exc})") from exc
+        except RecursionError:
+            raise ArticleError(f"{meta_path}: unreadable metadata (JSON nested too deeply)") from None
         if not isinstance(meta, dict):
             raise ArticleError(f"{meta_path}: metadata must be a JSON object, got {type(meta).__name__}")
     _add_article(path, text, meta, out)
