@@ -111,10 +111,13 @@ class GeocodeCache:
     read and write the same file without "database is locked" errors.
     """
 
-    def __init__(self, path: str | Path, *, busy_timeout_seconds: float = 30.0) -> None:
-        """Open (creating if needed) the cache file at `path`."""
+    def __init__(self, path: str | Path, *, busy_timeout_seconds: float = 30.0,
+                 max_age_days: float | None = None) -> None:
+        """Open (creating if needed) the cache file at `path`; answers older than `max_age_days`
+        count as never asked (places and the service's data change; None: kept forever)."""
         self.path = Path(path)
         self._busy_timeout = busy_timeout_seconds
+        self.max_age_days = max_age_days
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self._connection() as conn:
             # WAL is a property of the file, so setting it once here covers later connections.
@@ -140,6 +143,13 @@ class GeocodeCache:
         if row is None:
             return None
         status, result_json, error, updated_at = row
+        if self.max_age_days is not None and status != STATUS_FAILED:  # failed ones wait for retry_failed
+            try:
+                age = datetime.now(timezone.utc) - datetime.fromisoformat(updated_at)
+            except (TypeError, ValueError):
+                return None  # an unreadable time: ask again
+            if age.total_seconds() > self.max_age_days * 86400:
+                return None
         location = _location_from_json(result_json) if result_json else None
         return CacheEntry(key, service, status, location, error, updated_at)
 
@@ -480,3 +490,53 @@ class OnlineGeocoder:
         )
         self.cache.put(query, self.service, None, STATUS_FAILED, message)
         return STATUS_FAILED, None
+
+
+# ------------------------------------------------------- anonymous visitors of a shared app
+
+
+class VisitorCache:
+    """A visitor's view of the shared cache: reads it, but keeps its own answers to itself (in
+    memory), so anonymous text cannot fill, poison or re-date the shared cache."""
+
+    def __init__(self, shared: GeocodeCache) -> None:
+        self.shared = shared
+        self._own: dict[tuple[str, str], CacheEntry] = {}
+
+    def get(self, query: str, service: str) -> CacheEntry | None:
+        key = normalize_query(query)
+        return self._own.get((key, service)) or self.shared.get(key, service)
+
+    def put(self, query: str, service: str, location: Location | None, status: str, error: str | None = None) -> None:
+        key = normalize_query(query)
+        self._own[(key, service)] = CacheEntry(key, service, status, location, error, _now())
+
+    def failed(self, service: str) -> list[str]:
+        return []  # a visitor's failures are not retried for everyone
+
+
+class LookupBudget:
+    """Wraps an online geocode callable: at most `lookups` requests, then None (the offline
+    answer stands). Keeps the wrapped callable's rate-limit attributes."""
+
+    def __init__(self, geocode: Callable[[str], Location | None], lookups: int) -> None:
+        self._geocode = geocode
+        self.left = max(0, int(lookups))
+        self.used = 0
+        for name in ("service", "min_delay_seconds", "geocoder"):
+            if hasattr(geocode, name):
+                setattr(self, name, getattr(geocode, name))
+
+    def __call__(self, query: str, *args, **kwargs) -> Location | None:
+        if self.left <= 0:
+            return None
+        self.left -= 1
+        self.used += 1
+        return self._geocode(query, *args, **kwargs)
+
+
+def for_visitor(online: OnlineGeocoder, lookups: int) -> OnlineGeocoder:
+    """`online` as an anonymous visitor may use it: `lookups` requests at most (through the
+    same process-wide rate limiter), the shared cache read but never written."""
+    budget = LookupBudget(online._geocode, lookups)
+    return OnlineGeocoder(budget, VisitorCache(online.cache), service=online.service)
