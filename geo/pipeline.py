@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -149,12 +150,8 @@ class IngestReport:
                 f"{self.events} events, {len(self.failures)} failures")
 
 
-def ingest_articles(store, articles: list[Article], *, progress: Callable[[int, int], None] | None = None) -> IngestReport:
-    """Extract and store articles not yet in `store` (idempotent; one transaction per article)."""
-    summary = IngestReport()
-    known = store.article_ids()
-    todo = [a for a in articles if a.id not in known]
-    summary.known = len(articles) - len(todo)
+def _saver(store, summary: IngestReport, total: int, progress: Callable[[int, int], None] | None):
+    """`save(article, events)`: one article with its events in one transaction, counted."""
     done = 0
 
     def save(article: Article, events: list[Event]) -> None:
@@ -166,10 +163,132 @@ def ingest_articles(store, articles: list[Article], *, progress: Callable[[int, 
             summary.known += 1
         done += 1
         if progress:
-            progress(done, len(todo))
+            progress(done, total)
 
+    return save
+
+
+def ingest_articles(store, articles: list[Article], *, progress: Callable[[int, int], None] | None = None) -> IngestReport:
+    """Extract and store articles not yet in `store` (idempotent; one transaction per article)."""
+    summary = IngestReport()
+    known = store.article_ids()
+    todo = [a for a in articles if a.id not in known]
+    summary.known = len(articles) - len(todo)
+    save = _saver(store, summary, len(todo), progress)
     extract_events(todo, on_article=save, on_error=lambda article, message: summary.failures.append(message))
     return summary
+
+
+def store_extracted(store, articles: list[Article], events: list[Event]) -> IngestReport:
+    """Store articles extracted elsewhere (`extract_in_worker`) with their events, like
+    `ingest_articles` does (already stored ones are counted as known)."""
+    summary = IngestReport()
+    by_article: dict[str, list[Event]] = {a.id: [] for a in articles}
+    for e in events:
+        by_article.setdefault(e.article_id, []).append(e)
+    known = store.article_ids()
+    save = _saver(store, summary, len(articles), None)
+    for a in articles:
+        if a.id in known:
+            summary.known += 1
+        else:
+            save(a, by_article[a.id])
+    return summary
+
+
+# ------------------------------------------------ extraction for the dashboard's sessions
+
+
+@dataclass
+class WorkerResult:
+    """What one dashboard extraction job gave: events (with distances), articles extracted,
+    one problem per article that was not, and the online lookups it spent."""
+
+    events: list[Event] = field(default_factory=list)
+    articles: list[Article] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    lookups: int = 0
+
+
+_POOL = None
+_POOL_LOCK = threading.Lock()
+JOB_TIMEOUT = 600.0  # seconds one job may take before its worker is stopped
+
+
+def _pool():
+    """One extraction process for the whole server (spawned: forking a threaded server is
+    unsafe), so parsing, which holds the GIL for seconds, never stalls the server's thread that
+    answers every session. Jobs of several sessions queue there."""
+    global _POOL
+    with _POOL_LOCK:
+        if _POOL is None:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            _POOL = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+        return _POOL
+
+
+def _reset_pool() -> None:
+    global _POOL
+    with _POOL_LOCK:
+        pool, _POOL = _POOL, None
+    if pool is not None:
+        for proc in list(getattr(pool, "_processes", {}).values()):
+            proc.kill()  # a job past its time: its process is the only way to stop it
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _visitor_extractor(lookups: int):
+    """(extractor, budget) for an anonymous session: online lookups limited to `lookups` and the
+    shared geocode cache only read (None budget: online geocoding is off)."""
+    gazetteer = Gazetteer()
+    try:
+        geocoder = make_layered_geocoder(gazetteer)
+    except ConfigurationError as error:
+        log.error("online geocoding disabled: %s", error)
+        return default_extractor(), None
+    if geocoder.online is None:
+        return default_extractor(), None
+    from .places.geocoding import LayeredGeocoder
+    from .places.online import for_visitor
+
+    online = for_visitor(geocoder.online, lookups)
+    return EventExtractor(make_recognizer(gazetteer, LayeredGeocoder(gazetteer, online))), online._geocode
+
+
+def _job(articles: list[Article], visitor_lookups: int | None, env: dict[str, str]) -> WorkerResult:
+    """Runs in the extraction process: the caller's EVENT_ATLAS_* settings, then extraction."""
+    import os
+
+    for key in [k for k in os.environ if k.startswith("EVENT_ATLAS_")]:
+        os.environ.pop(key)
+    os.environ.update(env)
+    result = WorkerResult()
+    extractor, budget = (None, None) if visitor_lookups is None else _visitor_extractor(visitor_lookups)
+    result.events = extract_events(articles, extractor=extractor,
+                                   on_article=lambda article, events: result.articles.append(article),
+                                   on_error=lambda article, message: result.problems.append(message))
+    result.lookups = budget.used if budget is not None else 0
+    return result
+
+
+def extract_in_worker(articles: list[Article], *, visitor_lookups: int | None = None,
+                      timeout: float = JOB_TIMEOUT) -> WorkerResult:
+    """`extract_events` in the server's extraction process (see `_pool`); `visitor_lookups`:
+    an anonymous session's remaining online lookups (its answers stay out of the shared cache).
+    A job that dies or runs past `timeout` is reported as a problem of each of its articles."""
+    import os
+    from concurrent.futures import TimeoutError as FutureTimeout
+    from concurrent.futures.process import BrokenProcessPool
+
+    env = {k: v for k, v in os.environ.items() if k.startswith("EVENT_ATLAS_")}
+    try:
+        return _pool().submit(_job, list(articles), visitor_lookups, env).result(timeout=timeout)
+    except (FutureTimeout, BrokenProcessPool) as error:
+        _reset_pool()
+        why = f"took longer than {timeout:g} s" if isinstance(error, FutureTimeout) else "the extraction process died"
+        return WorkerResult(problems=[f"{a.origin or a.id}: not extracted: {why}" for a in articles])
 
 
 def reextract(store, *, everything: bool = False, extractor_version: str = EXTRACTOR_VERSION,

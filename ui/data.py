@@ -7,16 +7,19 @@ the view's filters.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
 from geo import settings
 from geo.dashboard import views
+from geo.dashboard.limits import ByteLRU
 from geo.dashboard.map.assets import install_static_assets
 from geo.dashboard.map.mapping import atlas_payload
 from geo.store import EventStore
@@ -160,13 +163,26 @@ def pair_frame(db: str, version: float, pair: tuple[str, str], n_session: str,
     return views.pair_columns(_events, pair)
 
 
-@st.cache_data(max_entries=4, show_spinner=False)
-def line_distances(db: str, version: float, line_json: str, n_session: str, _events: pd.DataFrame) -> pd.Series:
+LINE_CACHE_BYTES = 64_000_000  # every session's reference-line distances together
+
+
+@st.cache_resource
+def line_cache() -> ByteLRU:
+    """Distances to uploaded lines, server-wide, bounded by bytes (a count bound let 16 big
+    lines pile up)."""
+    return ByteLRU(LINE_CACHE_BYTES)
+
+
+def line_distances(db: str, version: float, line_json: str, n_session: str, events: pd.DataFrame) -> np.ndarray:
     from geo.geometry.borders import distance_to_line_km
 
-    km = distance_to_line_km(_events["lat"].to_numpy(dtype=float), _events["lon"].to_numpy(dtype=float),
-                             json.loads(line_json))
-    return pd.Series(km, index=_events.index, name="line_km").round(1)
+    key = (db, version, hashlib.sha256(line_json.encode()).hexdigest(), n_session)
+    km = line_cache().get(key)
+    if km is None:
+        km = np.round(distance_to_line_km(events["lat"].to_numpy(dtype=float), events["lon"].to_numpy(dtype=float),
+                                          json.loads(line_json)), 1)
+        line_cache().put(key, km)
+    return km
 
 
 @st.cache_resource(max_entries=6, show_spinner=False)
@@ -207,7 +223,7 @@ def reference_line(page: Page, geojson: dict | None) -> Line:
         return Line()
     line_json = json.dumps(geojson, sort_keys=True)
     try:
-        km = line_distances(str(page.db), page.version, line_json, page.n_session, page.events).to_numpy()
+        km = line_distances(str(page.db), page.version, line_json, page.n_session, page.events)
     except Exception as exc:
         st.error(f"Cannot use that line: {views.markdown_literal(exc)}")
         return Line()

@@ -250,3 +250,63 @@ def test_password_sign_in_survives_reruns_and_stores_corrections(built_db, monke
     next(b for b in at.button if b.label == "Save correction").click().run()
     assert not at.exception, at.exception
     assert _corrections_of_event_1(db)["event_type"]["author"] == "editor (password)"
+
+
+def test_an_uploaded_value_is_shown_as_text_not_markdown(built_db, monkeypatch):
+    """#19: a problem message quotes the uploaded 'published' value; it must not load an image."""
+    import json
+
+    monkeypatch.delenv("EVENT_ATLAS_LOCAL_EDITING", raising=False)
+    at = _open(built_db, monkeypatch)
+    bad = json.dumps({"id": "x", "published": "![p](http://127.0.0.1:9/p.png)", "text": "Drones struck Kyiv."})
+    at.file_uploader(key=keys.UPLOADS).set_value([("bad.json", bad.encode(), "application/json")]).run()
+    at.button(key=keys.EXTRACT).click().run()
+    assert not at.exception, at.exception
+    (warning,) = [w.value for w in at.warning if "published" in w.value]
+    assert "![" not in warning and "](" not in warning and "127.0.0.1:9/p.png" in warning.replace("\\", "")
+
+
+def test_anonymous_text_is_capped_per_article_and_per_session(built_db, monkeypatch):
+    """#19 item 2: the caps are said in the UI; text over them is refused by name, never extracted
+    or kept in the session."""
+    monkeypatch.delenv("EVENT_ATLAS_LOCAL_EDITING", raising=False)
+    monkeypatch.setenv("EVENT_ATLAS_MAX_ARTICLE_CHARS", "200")
+    monkeypatch.setenv("EVENT_ATLAS_MAX_SESSION_CHARS", "300")
+    at = _open(built_db, monkeypatch)
+    assert any("Up to 200 characters per article and 300 per session" in c.value for c in at.caption)
+    before = shown_count(at)
+
+    def paste(text):
+        at.text_area(key=keys.PASTE_TEXT).set_value(text).run()
+        at.button(key=keys.EXTRACT).click().run()
+        assert not at.exception, at.exception
+        return " ".join(w.value.replace("\\", "") for w in at.warning)
+
+    long = ("Russian drones struck Poltava on Monday. " * 6).encode()  # the paste box stops at 200 itself
+    at.file_uploader(key=keys.UPLOADS).set_value([("long-2024-06-03.txt", long, "text/plain")]).run()
+    at.button(key=keys.EXTRACT).click().run()
+    assert "over the limit of 200 per article" in " ".join(w.value.replace("\\", "") for w in at.warning)
+    assert shown_count(at) == before
+    at.file_uploader(key=keys.UPLOADS).set_value([]).run()
+    first = "Russian drones struck an energy facility in Poltava on Monday, the regional governor said."
+    paste(first + " " + first)
+    assert shown_count(at) > before
+    assert "would take this session over its limit of 300" in paste(
+        "Ukrainian drones struck a refinery in Belgorod on Tuesday, the governor said. " * 2)
+    kept = at.session_state[keys.SESSION_ARTICLES]
+    assert sum(len(a.text) for a in kept.values()) <= 300
+
+
+def test_a_bad_reference_line_is_reported_not_raised(built_db, monkeypatch):
+    """#19 item 3: a deeply nested file raised RecursionError; an oversized one was accepted."""
+    at = _open(built_db, monkeypatch)
+    total = shown_count(at)
+    at.file_uploader(key=keys.LINE_FILE).set_value(("deep.geojson", b"[" * 100_000 + b"]" * 100_000,
+                                                    "application/json")).run()
+    assert not at.exception, at.exception
+    assert any("nested too deeply" in e.value for e in at.error) and shown_count(at) == total
+    monkeypatch.setenv("EVENT_ATLAS_MAX_LINE_KB", "1")
+    big = b'{"type": "LineString", "coordinates": [[36.0, 48.0], [38.0, 50.0]]}' + b" " * 2000
+    at.file_uploader(key=keys.LINE_FILE).set_value(("big.geojson", big, "application/json")).run()
+    assert not at.exception, at.exception
+    assert any("over the limit of 1,000" in e.value.replace("\\", "") for e in at.error)
