@@ -41,3 +41,29 @@ def test_a_job_past_its_time_is_a_named_problem_and_the_next_job_runs():
     assert result.problems == ["paste: not extracted: took longer than 0.5 s"] and not result.events
     again = extract_in_worker([Article(id="ok", text="Russian drones struck Odesa on Tuesday.", published=None)])
     assert again.events
+
+
+def test_an_anonymous_job_spends_its_lookup_budget_and_leaves_the_shared_cache_alone(tmp_path, monkeypatch):
+    """#19 item 5: with online geocoding on, a visitor's article asks the service at most its
+    budget and writes nothing to the shared geocode cache."""
+    import sqlite3
+
+    from tests.nominatim_stub import NominatimStub, place
+
+    villages = ["Kvitkovyi Yar", "Sonyachne Pole", "Zelena Balka"]  # made up: in no gazetteer
+    text = " ".join(f"Russian troops captured the village of {v}, the ministry said." for v in villages)
+    db = tmp_path / "shared.db"
+    with NominatimStub({v.casefold(): place(f"{v}, Kharkiv Oblast, Ukraine", 50.2, 37.0, osm_type="node",
+                                            osm_id=i, place_id=i, category="place", type_="village",
+                                            addresstype="village") for i, v in enumerate(villages)}) as stub:
+        for key, value in {"EVENT_ATLAS_ONLINE": "1", "EVENT_ATLAS_GEOCODER_URL": f"http://{stub.domain}",
+                           "EVENT_ATLAS_USER_AGENT": "event-atlas-tests/1.0 (tests@example.org)",
+                           "EVENT_ATLAS_DB": str(db)}.items():
+            monkeypatch.setenv(key, value)
+        result = extract_in_worker([Article(id="v", text=text, published=None)], visitor_lookups=1)
+        asked = [r for r in stub.requests if r.q]
+    assert not result.problems and result.lookups == 1 and len(asked) == 1
+    if db.exists():
+        with sqlite3.connect(db) as conn:
+            tables = {t for (t,) in conn.execute("SELECT name FROM sqlite_master")}
+            assert "geocode_cache" not in tables or conn.execute("SELECT count(*) FROM geocode_cache").fetchone()[0] == 0
