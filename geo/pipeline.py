@@ -1,6 +1,7 @@
 """Articles -> events with places, dates, claims and border distances; ingest into the store."""
 from __future__ import annotations
 
+import atexit
 import functools
 import logging
 import threading
@@ -226,6 +227,7 @@ def _pool():
             from concurrent.futures import ProcessPoolExecutor
 
             _POOL = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+            atexit.register(_POOL.shutdown, wait=False, cancel_futures=True)
         return _POOL
 
 
