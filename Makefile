@@ -4,9 +4,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 
-.PHONY: run test lint setup setup-dev browser clean
+.PHONY: run test lint setup setup-dev browser clean lock
 
-$(VENV)/.installed: requirements.txt
+$(VENV)/.installed: requirements.txt requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
@@ -37,6 +37,10 @@ lint: setup-dev
 ## Set up, lint, and run every test.
 test: setup-dev browser lint
 	$(PY) -m pytest -q
+
+## Re-pin every runtime package with its hash after changing requirements.txt (see tools/lock.py).
+lock: setup
+	$(PY) tools/lock.py
 
 clean:
 	rm -rf $(VENV) data/cache data/events.db* static/vendor

@@ -12,6 +12,16 @@ from .errors import EventAtlasError
 from .formats import EXPORTERS, load_articles
 
 
+def printable(text: str) -> str:
+    """`text` with control and other unprintable characters (ESC, CR, bidi overrides from a
+    file name, ...) written as escapes, so a message cannot rewrite the terminal or forge lines."""
+    return "".join(c if c.isprintable() or c == " " else c.encode("unicode_escape").decode("ascii") for c in str(text))
+
+
+def _err(message: str) -> None:
+    print(printable(message), file=sys.stderr)
+
+
 def _write_jsonl(path: str, rows) -> int:
     n = 0
     out = sys.stdout if path == "-" else open(path, "w", encoding="utf-8")
@@ -28,7 +38,7 @@ def _write_jsonl(path: str, rows) -> int:
 def _load(paths) -> tuple[list, list[str]]:
     res = load_articles(paths)
     for p in res.problems:
-        print(f"error: {p}", file=sys.stderr)
+        _err(f"error: {p}")
     return res.articles, res.problems
 
 
@@ -48,7 +58,7 @@ def cmd_extract(a) -> int:
         for r, g, src in zip(rows, grouped["group_id"], grouped["group_sources"]):
             r["group_id"], r["group_sources"] = int(g), src
     n = _write_jsonl(a.out, rows)
-    print(f"{len(articles)} articles -> {n} events in {a.out}", file=sys.stderr)
+    _err(f"{len(articles)} articles -> {n} events in {a.out}")
     return 1 if problems else 0
 
 
@@ -62,7 +72,7 @@ def cmd_toponyms(a) -> int:
     for art, doc in zip(articles, load_nlp().pipe(x.text for x in articles)):
         rows.extend(t.to_dict(art.id) for t in rec.toponyms(doc))
     n = _write_jsonl(a.out, rows)
-    print(f"{len(articles)} articles -> {n} toponyms in {a.out}", file=sys.stderr)
+    _err(f"{len(articles)} articles -> {n} toponyms in {a.out}")
     return 1 if problems else 0
 
 
@@ -90,10 +100,10 @@ def cmd_ingest(a) -> int:
         store.finish_run(run, files=report.files, articles=report.articles, events=report.events,
                          failures=report.failures)
     for w in report.warnings:
-        print(f"warning: {w}", file=sys.stderr)
+        _err(f"warning: {w}")
     for f in report.failures:
-        print(f"failed: {f}", file=sys.stderr)
-    print(f"{db}: {report.summary()}", file=sys.stderr)
+        _err(f"failed: {f}")
+    _err(f"{db}: {report.summary()}")
     return 1 if report.failures else 0
 
 
@@ -104,7 +114,7 @@ def cmd_reextract(a) -> int:
     db = settings.db_path(a.db)
     with EventStore(db) as store:
         n = reextract(store, everything=a.all)
-    print(f"{db}: re-extracted {n} articles (analyst corrections kept)", file=sys.stderr)
+    _err(f"{db}: re-extracted {n} articles (analyst corrections kept)")
     return 0
 
 
@@ -114,7 +124,7 @@ def cmd_correct(a) -> int:
     value = json.loads(a.value) if a.json else a.value
     with EventStore(settings.db_path(a.db)) as store:
         store.add_correction(a.event_key, a.field, value, a.author, note=a.note)
-    print(f"corrected {a.field} of {a.event_key}", file=sys.stderr)
+    _err(f"corrected {a.field} of {a.event_key}")
     return 0
 
 
@@ -125,17 +135,17 @@ def cmd_geocode(a) -> int:
 
     geocoder = make_layered_geocoder()
     if geocoder.online is None:
-        print("error: online geocoding is off; set EVENT_ATLAS_ONLINE=1 to retry failed lookups", file=sys.stderr)
+        _err("error: online geocoding is off; set EVENT_ATLAS_ONLINE=1 to retry failed lookups")
         return 2
     found: list[str] = []
     answered, failing = geocoder.online.retry_failed(found)
-    print(f"retried failed lookups: {answered} answered, {failing} still failing", file=sys.stderr)
+    _err(f"retried failed lookups: {answered} answered, {failing} still failing")
     if found:
         # New answers are in the cache; re-extracting the articles that name them picks them up
         # (cache hits, no new requests).
         with EventStore(settings.db_path()) as store:
             n = reextract(store, everything=True, mentioning=found)
-        print(f"re-extracted {n} articles with the new places", file=sys.stderr)
+        _err(f"re-extracted {n} articles with the new places")
     return 1 if failing else 0
 
 
@@ -144,7 +154,7 @@ def cmd_export(a) -> int:
 
     db = settings.db_path(a.db)
     if not db.exists():
-        print(f"error: no event store at {db} (run `python -m geo ingest` first)", file=sys.stderr)
+        _err(f"error: no event store at {db} (run `python -m geo ingest` first)")
         return 2
     with EventStore(db) as store:
         df = store.events_frame()
@@ -153,7 +163,7 @@ def cmd_export(a) -> int:
         sys.stdout.buffer.write(data)
     else:
         Path(a.out).write_bytes(data)
-    print(f"{len(df)} events -> {a.out} ({a.format})", file=sys.stderr)
+    _err(f"{len(df)} events -> {a.out} ({a.format})")
     return 0
 
 
@@ -164,7 +174,7 @@ def cmd_synth(a) -> int:
     db = settings.db_path(a.db)
     with EventStore(db) as store:
         n = write_synthetic(store, a.n, seed=a.seed)
-    print(f"{db}: {n} synthetic events written (seed {a.seed})", file=sys.stderr)
+    _err(f"{db}: {n} synthetic events written (seed {a.seed})")
     return 0
 
 
@@ -225,7 +235,7 @@ def main(argv=None) -> int:
     try:
         return a.func(a)
     except EventAtlasError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        _err(f"error: {exc}")
         return 2
     except BrokenPipeError:
         return 0

@@ -31,8 +31,9 @@ INGEST_SUFFIXES = ARTICLE_SUFFIXES + TABLE_SUFFIXES
 
 def ingest_files(paths, store, *, progress: Callable[[int, int], None] | None = None) -> IngestReport:
     """Ingest every supported file under `paths` into `store`."""
-    files = iter_article_files(paths, INGEST_SUFFIXES)
-    report = IngestReport(files=len(files))
+    skipped: list[str] = []
+    files = iter_article_files(paths, INGEST_SUFFIXES, skipped=skipped)
+    report = IngestReport(files=len(files), warnings=skipped)
     article_files, table_files = [], []
     for f in files:
         if f.suffix.lower() in ARTICLE_SUFFIXES or not f.exists():  # load_articles reports a missing file
@@ -50,6 +51,7 @@ def ingest_files(paths, store, *, progress: Callable[[int, int], None] | None = 
     report.articles += summary.articles
     report.known += summary.known
     report.events += summary.events
+    report.failures.extend(summary.failures)
 
     for f in table_files:
         _ingest_table(f, store, report)

@@ -1,8 +1,10 @@
 """Articles -> events with places, dates, claims and border distances; ingest into the store."""
 from __future__ import annotations
 
+import atexit
 import functools
 import logging
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -11,7 +13,7 @@ import numpy as np
 from .errors import ConfigurationError
 from .model import DEFAULT_BORDER, Article, Event
 from .nlp import EXTRACTOR_VERSION, EventExtractor, Resolver, ToponymRecognizer, load_nlp
-from .places import Gazetteer, make_layered_geocoder
+from .places import Gazetteer, LayeredGeocoder, for_visitor, make_layered_geocoder
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +54,26 @@ def add_border_distances(events: list[Event], border: tuple[str, str] = DEFAULT_
     return events
 
 
+def _docs(nlp, articles: list[Article], batch_size: int, n_process: int,
+          fail: Callable[[Article, BaseException], None]):
+    """(article, doc) pairs from `nlp.pipe`; if the pipe raises, the rest is parsed one by one,
+    so the article that cannot be parsed is named and the others still come through."""
+    done = 0
+    try:
+        for doc in nlp.pipe((a.text for a in articles), batch_size=batch_size, n_process=n_process):
+            yield articles[done], doc
+            done += 1
+    except Exception as exc:  # noqa: BLE001 - which article of the batch? parse them singly
+        log.warning("batch parsing failed (%s); parsing the rest one by one", exc)
+        for article in articles[done:]:
+            try:
+                doc = nlp(article.text)
+            except Exception as error:  # noqa: BLE001
+                fail(article, error)
+                continue
+            yield article, doc
+
+
 def extract_events(
     articles: Iterable[Article],
     *,
@@ -59,18 +81,34 @@ def extract_events(
     batch_size: int = 64,
     n_process: int = 1,
     on_article: Callable[[Article, list[Event]], None] | None = None,
+    on_error: Callable[[Article, str], None] | None = None,
 ) -> list[Event]:
     """Extract events of many articles with `nlp.pipe` (batched); border distances included.
 
     `n_process` > 1 parses in worker processes (spaCy's own multiprocessing); rules, gazetteer
     lookups (LRU-cached) and border distances run in this process, batched per chunk.
+    An article that cannot be extracted (longer than spaCy's `nlp.max_length`, or any error in
+    parsing or the rules) is a named problem passed to `on_error` (logged when None); the other
+    articles are extracted as usual.
     """
     extractor = extractor or default_extractor()
     nlp = load_nlp()
-    articles = list(articles)
     out: list[Event] = []
-    docs = nlp.pipe((a.text for a in articles), batch_size=batch_size, n_process=n_process)
     pending: list[tuple[Article, list[Event]]] = []
+
+    def fail(article: Article, error) -> None:
+        message = f"{article.origin or article.id}: not extracted: {error}"
+        if on_error is None:
+            log.error("%s", message)
+        else:
+            on_error(article, message)
+
+    parsable = []
+    for a in articles:
+        if len(a.text) > nlp.max_length:
+            fail(a, f"{len(a.text):,} characters, over the parser's limit of {nlp.max_length:,}")
+        else:
+            parsable.append(a)
 
     def flush() -> None:
         # One vectorised border-distance call per chunk instead of one per article.
@@ -81,8 +119,13 @@ def extract_events(
             out.extend(events)
         pending.clear()
 
-    for article, doc in zip(articles, docs):
-        pending.append((article, extractor.extract(article, doc)))
+    for article, doc in _docs(nlp, parsable, batch_size, n_process, fail):
+        try:
+            pending.append((article, extractor.extract(article, doc)))
+        except Exception as error:  # noqa: BLE001 - one poison article must not abort the batch
+            log.exception("extraction of %s failed", article.id)
+            fail(article, f"{type(error).__name__}: {error}")
+            continue
         if len(pending) >= batch_size:
             flush()
     flush()
@@ -105,13 +148,8 @@ class IngestReport:
                 f"{self.events} events, {len(self.failures)} failures")
 
 
-def ingest_articles(store, articles: list[Article], *,
-                    progress: Callable[[int, int], None] | None = None) -> IngestReport:
-    """Extract and store articles not yet in `store` (idempotent; one transaction per article)."""
-    summary = IngestReport()
-    known = store.article_ids()
-    todo = [a for a in articles if a.id not in known]
-    summary.known = len(articles) - len(todo)
+def _saver(store, summary: IngestReport, total: int, progress: Callable[[int, int], None] | None):
+    """`save(article, events)`: one article with its events in one transaction, counted."""
     done = 0
 
     def save(article: Article, events: list[Event]) -> None:
@@ -123,10 +161,131 @@ def ingest_articles(store, articles: list[Article], *,
             summary.known += 1
         done += 1
         if progress:
-            progress(done, len(todo))
+            progress(done, total)
 
-    extract_events(todo, on_article=save)
+    return save
+
+
+def ingest_articles(store, articles: list[Article], *,
+                    progress: Callable[[int, int], None] | None = None) -> IngestReport:
+    """Extract and store articles not yet in `store` (idempotent; one transaction per article)."""
+    summary = IngestReport()
+    known = store.article_ids()
+    todo = [a for a in articles if a.id not in known]
+    summary.known = len(articles) - len(todo)
+    save = _saver(store, summary, len(todo), progress)
+    extract_events(todo, on_article=save, on_error=lambda article, message: summary.failures.append(message))
     return summary
+
+
+def store_extracted(store, articles: list[Article], events: list[Event]) -> IngestReport:
+    """Store articles extracted elsewhere (`extract_in_worker`) with their events, like
+    `ingest_articles` does (already stored ones are counted as known)."""
+    summary = IngestReport()
+    by_article: dict[str, list[Event]] = {a.id: [] for a in articles}
+    for e in events:
+        by_article.setdefault(e.article_id, []).append(e)
+    known = store.article_ids()
+    save = _saver(store, summary, len(articles), None)
+    for a in articles:
+        if a.id in known:
+            summary.known += 1
+        else:
+            save(a, by_article[a.id])
+    return summary
+
+
+# ------------------------------------------------ extraction for the dashboard's sessions
+
+
+@dataclass
+class WorkerResult:
+    """What one dashboard extraction job gave: events (with distances), articles extracted,
+    one problem per article that was not, and the online lookups it spent."""
+
+    events: list[Event] = field(default_factory=list)
+    articles: list[Article] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    lookups: int = 0
+
+
+_POOL = None
+_POOL_LOCK = threading.Lock()
+JOB_TIMEOUT = 600.0  # seconds one job may take before its worker is stopped
+
+
+def _pool():
+    """One extraction process for the whole server (spawned: forking a threaded server is
+    unsafe), so parsing, which holds the GIL for seconds, never stalls the server's thread that
+    answers every session. Jobs of several sessions queue there."""
+    global _POOL
+    with _POOL_LOCK:
+        if _POOL is None:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            _POOL = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+            atexit.register(_POOL.shutdown, wait=False, cancel_futures=True)
+        return _POOL
+
+
+def _reset_pool() -> None:
+    global _POOL
+    with _POOL_LOCK:
+        pool, _POOL = _POOL, None
+    if pool is not None:
+        for proc in list(getattr(pool, "_processes", {}).values()):
+            proc.kill()  # a job past its time: its process is the only way to stop it
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _visitor_extractor(lookups: int):
+    """(extractor, budget) for an anonymous session: online lookups limited to `lookups` and the
+    shared geocode cache only read (None budget: online geocoding is off)."""
+    gazetteer = Gazetteer()
+    try:
+        geocoder = make_layered_geocoder(gazetteer)
+    except ConfigurationError as error:
+        log.error("online geocoding disabled: %s", error)
+        return default_extractor(), None
+    if geocoder.online is None:
+        return default_extractor(), None
+    online = for_visitor(geocoder.online, lookups)
+    return EventExtractor(make_recognizer(gazetteer, LayeredGeocoder(gazetteer, online))), online._geocode
+
+
+def _job(articles: list[Article], visitor_lookups: int | None, env: dict[str, str]) -> WorkerResult:
+    """Runs in the extraction process: the caller's EVENT_ATLAS_* settings, then extraction."""
+    import os
+
+    for key in [k for k in os.environ if k.startswith("EVENT_ATLAS_")]:
+        os.environ.pop(key)
+    os.environ.update(env)
+    result = WorkerResult()
+    extractor, budget = (None, None) if visitor_lookups is None else _visitor_extractor(visitor_lookups)
+    result.events = extract_events(articles, extractor=extractor,
+                                   on_article=lambda article, events: result.articles.append(article),
+                                   on_error=lambda article, message: result.problems.append(message))
+    result.lookups = budget.used if budget is not None else 0
+    return result
+
+
+def extract_in_worker(articles: list[Article], *, visitor_lookups: int | None = None,
+                      timeout: float = JOB_TIMEOUT) -> WorkerResult:
+    """`extract_events` in the server's extraction process (see `_pool`); `visitor_lookups`:
+    an anonymous session's remaining online lookups (its answers stay out of the shared cache).
+    A job that dies or runs past `timeout` is reported as a problem of each of its articles."""
+    import os
+    from concurrent.futures import TimeoutError as FutureTimeout
+    from concurrent.futures.process import BrokenProcessPool
+
+    env = {k: v for k, v in os.environ.items() if k.startswith("EVENT_ATLAS_")}
+    try:
+        return _pool().submit(_job, list(articles), visitor_lookups, env).result(timeout=timeout)
+    except (FutureTimeout, BrokenProcessPool) as error:
+        _reset_pool()
+        why = f"took longer than {timeout:g} s" if isinstance(error, FutureTimeout) else "the extraction process died"
+        return WorkerResult(problems=[f"{a.origin or a.id}: not extracted: {why}" for a in articles])
 
 
 def reextract(store, *, everything: bool = False, extractor_version: str = EXTRACTOR_VERSION,
@@ -146,5 +305,5 @@ def reextract(store, *, everything: bool = False, extractor_version: str = EXTRA
     def save(article: Article, events: list[Event]) -> None:
         store.replace_events(article.id, events, extractor_version)
 
-    extract_events(articles, on_article=save)
+    extract_events(articles, on_article=save, on_error=lambda article, message: log.error("%s", message))
     return len(articles)

@@ -280,3 +280,78 @@ def test_malformed_sidecar_metadata_is_reported_not_raised(tmp_path, store):
     (tmp_path / "a-2024-05-14.meta.json").write_text("[]", encoding="utf-8")
     report = ingest_files([art, good_file(tmp_path)], store)
     assert any("metadata must be a JSON object" in p for p in report.failures) and "good" in store.article_ids()
+
+
+# -- #19 smaller items --
+def test_ingest_does_not_follow_symlinks_out_of_the_folder_given(tmp_path, store):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.txt").write_text("Secret notes: drones struck Odesa on Tuesday.", encoding="utf-8")
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    (folder / "good.jsonl").write_text(GOOD + "\n", encoding="utf-8")
+    (folder / "link.txt").symlink_to(outside / "secret.txt")
+    (folder / "linked-dir").symlink_to(outside, target_is_directory=True)
+    (folder / "inner.txt").write_text("Drones struck Kyiv on Monday.", encoding="utf-8")
+    (folder / "alias.txt").symlink_to(folder / "inner.txt")  # inside the folder: fine
+    report = ingest_files([folder], store)
+    ids = store.article_ids()
+    assert "good" in ids and ids & {"inner", "alias"}  # the same text, stored once
+    assert "secret" not in ids and "link" not in ids
+    assert any("link.txt: symbolic link out of" in w for w in report.warnings)
+    assert any("linked-dir: symbolic link out of" in w for w in report.warnings)
+
+
+def test_cli_output_shows_control_characters_of_file_names_escaped(tmp_path):
+    bad = tmp_path / "evil\x1b]0;owned\x07\x1b[2J\rfake.txt"
+    bad.write_bytes(b"")  # empty: refused by name
+    res = cli("ingest", bad, "--db", tmp_path / "s.db")
+    assert res.returncode == 1
+    assert "empty file" in res.stderr and "\\x1b]0;owned\\x07" in res.stderr
+    assert not any(c in res.stderr for c in "\x1b\x07\r")
+
+
+def test_poison_pills_are_named_problems_and_the_rest_is_stored(tmp_path, store):
+    """#19 item 4: each used to abort the whole batch (and the re-run failed at the same place)."""
+    from geo.formats.tables import ACLED_COLUMNS
+
+    lines = [
+        json.dumps({"id": "overflow", "published": "2024-05-14",
+                    "text": "Russian drones struck Odesa 1000000 days ago, officials said."}),
+        "[" * 100_000 + "]" * 100_000,  # deeply nested JSON
+        json.dumps({"id": "huge", "published": "2024-05-14", "text": "Drones struck Kyiv. " * 60_000}),  # > 1M chars
+        GOOD,
+    ]
+    articles = tmp_path / "batch.jsonl"
+    articles.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    header = ",".join(["event_id_cnty", *ACLED_COLUMNS])
+    row = 'UKR{},2024-05-10,Battles,Armed clash,A,B,Kharkiv,Vovchansk,50.29,36.94,1,Src,"{}",0'
+    acled = tmp_path / "acled.csv"
+    acled.write_text("\n".join([header, row.format(1, "x" * 140_000), row.format(2, "fine")]) + "\n", encoding="utf-8")
+    for _ in range(2):  # a re-run completes too
+        report = ingest_files([articles, acled], store)
+        failures = "\n".join(report.failures)
+        assert f"{articles}:2: JSON nested too deeply" in failures
+        assert "batch.jsonl:3: not extracted: 1,200,000 characters, over the parser's limit" in failures
+        assert f"{acled}:2: unreadable CSV row (field larger than field limit" in failures
+    ids = store.article_ids()
+    assert {"good", "overflow", "acled:UKR2"} <= ids and "huge" not in ids
+
+
+def test_an_article_whose_extraction_raises_is_named_and_the_rest_stored(tmp_path, store, monkeypatch):
+    from geo.pipeline import default_extractor
+
+    extractor = default_extractor()
+    real = extractor.extract
+
+    def poisoned(article, doc):
+        if article.id == "poison":
+            raise RuntimeError("boom")
+        return real(article, doc)
+
+    monkeypatch.setattr(extractor, "extract", poisoned)
+    f = tmp_path / "two.jsonl"
+    f.write_text(json.dumps({"id": "poison", "text": "Drones struck Lviv."}) + "\n" + GOOD + "\n", encoding="utf-8")
+    report = ingest_files([f], store)
+    assert any(f"{f}:1: not extracted: RuntimeError: boom" in p for p in report.failures), report.failures
+    assert "good" in store.article_ids() and "poison" not in store.article_ids()

@@ -7,16 +7,18 @@ the view's filters.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
 from geo import settings
-from geo.dashboard import DEFAULT_PAIR, ViewState, views
+from geo.dashboard import DEFAULT_PAIR, ByteLRU, ViewState, views
 from geo.dashboard.map import atlas_payload, install_static_assets
 from geo.store import EventStore
 
@@ -132,7 +134,7 @@ def build_store(db: Path, articles_dir: str) -> None:
         with EventStore(db) as store:
             report = ingest_files([articles_dir], store, progress=progress)
         for problem in report.failures + report.warnings:
-            st.warning(problem)
+            st.warning(views.markdown_literal(problem))
         status.update(label=f"Event store ready: {report.articles} articles, {report.events} events",
                       state="complete", expanded=False)
 
@@ -159,13 +161,26 @@ def pair_frame(db: str, version: float, pair: tuple[str, str], n_session: str,
     return views.pair_columns(_events, pair)
 
 
-@st.cache_data(max_entries=4, show_spinner=False)
-def line_distances(db: str, version: float, line_json: str, n_session: str, _events: pd.DataFrame) -> pd.Series:
+LINE_CACHE_BYTES = 64_000_000  # every session's reference-line distances together
+
+
+@st.cache_resource
+def line_cache() -> ByteLRU:
+    """Distances to uploaded lines, server-wide, bounded by bytes (a count bound let 16 big
+    lines pile up)."""
+    return ByteLRU(LINE_CACHE_BYTES)
+
+
+def line_distances(db: str, version: float, line_json: str, n_session: str, events: pd.DataFrame) -> np.ndarray:
     from geo.geometry import distance_to_line_km
 
-    km = distance_to_line_km(_events["lat"].to_numpy(dtype=float), _events["lon"].to_numpy(dtype=float),
-                             json.loads(line_json))
-    return pd.Series(km, index=_events.index, name="line_km").round(1)
+    key = (db, version, hashlib.sha256(line_json.encode()).hexdigest(), n_session)
+    km = line_cache().get(key)
+    if km is None:
+        km = np.round(distance_to_line_km(events["lat"].to_numpy(dtype=float), events["lon"].to_numpy(dtype=float),
+                                          json.loads(line_json)), 1)
+        line_cache().put(key, km)
+    return km
 
 
 @st.cache_resource(max_entries=6, show_spinner=False)
@@ -206,9 +221,9 @@ def reference_line(page: Page, geojson: dict | None) -> Line:
         return Line()
     line_json = json.dumps(geojson, sort_keys=True)
     try:
-        km = line_distances(str(page.db), page.version, line_json, page.n_session, page.events).to_numpy()
+        km = line_distances(str(page.db), page.version, line_json, page.n_session, page.events)
     except Exception as exc:
-        st.error(f"Cannot use that line: {exc}")
+        st.error(f"Cannot use that line: {views.markdown_literal(exc)}")
         return Line()
     return Line(geojson, line_json, km)
 
@@ -220,7 +235,8 @@ def filtered(page: Page, view: ViewState, line: Line) -> Shown:
         paired = pair_frame(str(page.db), page.version, view.pair, page.n_session, events)
         events = events.assign(pair_km=paired["pair_km"].to_numpy(), pair_side=paired["pair_side"].to_numpy())
     except Exception as exc:  # geometry unavailable: keep the stored distances
-        st.warning(f"Distances to the {page.pairs[st.session_state[keys.PAIR]]} border are unavailable: {exc}")
+        st.warning(f"Distances to the {page.pairs[st.session_state[keys.PAIR]]} border are unavailable: "
+                   f"{views.markdown_literal(exc)}")
         events = events.assign(pair_km=events["border_distance_km"], pair_side="other")
     if line.km is not None:
         events = events.assign(line_km=line.km)

@@ -53,8 +53,14 @@ FIX_LON = "fix_lon"
 FIX_VERIFIED = "fix_verified"
 FIX_NOTES = "fix_notes"
 
-# ui.add_articles
-EDITOR_PASSWORD = "editor_password"
+# Adding articles (ui.add_articles)
+EDITOR_PASSWORD = "editor_password"  # the password box (ui.editing); its value is never kept
+EDITOR_SIGN_IN = "editor_sign_in"  # the password form
+EDITOR_SIGNED_IN = "_editor_signed_in"  # True once the password was right (not a widget key)
+SESSION_ID = "_session_id"  # counts this session's wrong passwords (ui.editing)
+SESSION_CHARS = "_session_chars"  # article text this session extracted so far (ui.add_articles)
+LOOKUPS_LEFT = "_lookups_left"  # online geocoder requests this anonymous session may still cause
+ADD_MESSAGES = "_add_messages"  # problems and the result of the last extraction, shown after its rerun
 PASTE_TEXT = "paste_text"
 PASTE_DATE = "paste_date"
 UPLOADS = "uploads"

@@ -2,11 +2,17 @@
 search), map toggles and the reference-line upload. Call inside `with st.sidebar:`."""
 from __future__ import annotations
 
-import json
-
 import streamlit as st
 
-from geo.dashboard import DISTANCE_BANDS, VERIFIED, type_label
+from geo.dashboard import (
+    DISTANCE_BANDS,
+    VERIFIED,
+    UploadError,
+    line_limits,
+    markdown_literal,
+    parse_reference_line,
+    type_label,
+)
 
 from . import keys
 from .data import DEFAULT_PAIR_KEY, Line, Page, filter_choices, reference_line
@@ -45,14 +51,16 @@ def render(page: Page) -> Line:
     st.header("Map")
     st.toggle("Heatmap", key=keys.HEAT)
     st.toggle("Rings at 25 / 50 / 100 km", key=keys.RINGS)
+    max_bytes, max_vertices = line_limits()
     line_file = st.file_uploader("Reference line (GeoJSON, e.g. a front line)", type=["geojson", "json"],
-                                 key=keys.LINE_FILE)
+                                 key=keys.LINE_FILE,
+                                 help=f"Up to {max_bytes // 1000:,} KB and {max_vertices:,} vertices.")
     geojson = None
     if line_file is not None:
         try:
-            geojson = json.loads(line_file.getvalue().decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            st.error(f"Not a GeoJSON file: {exc}")
+            geojson = parse_reference_line(line_file.getvalue())
+        except UploadError as exc:
+            st.error(f"Cannot use that line: {markdown_literal(exc)}")
     line = reference_line(page, geojson)
     if line.geojson is not None:  # the band only makes sense with a line (a URL's "lkm" waits for one)
         st.selectbox("Distance to the reference line", DISTANCE_BANDS, key=keys.LINE_MAX_KM, format_func=_band_label)

@@ -6,6 +6,7 @@ unit-tested without a browser and cacheable with ``st.cache_data``.
 """
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from typing import Any, Mapping
 
@@ -13,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ..model import EVENT_TYPES
+from .cards import safe_http_url
 from .state import DEFAULT_PAIR, DISTANCE_BANDS, FIELDS, SIDES, VERIFIED, WINDOW_MODES, ViewState
 
 __all__ = ["DEFAULT_PAIR", "DISTANCE_BANDS", "SIDES", "VERIFIED", "WINDOW_MODES", "ViewState",  # from .state
@@ -132,7 +134,19 @@ def table_rows(df: pd.DataFrame, selected: int | None, limit: int) -> pd.DataFra
     if selected is not None:
         first = np.flatnonzero(ids[order] == selected)
         order = np.concatenate([order[first], np.delete(order, first)])
-    return df.iloc[order[:limit]]
+    rows = df.iloc[order[:limit]]
+    if "url" in rows:  # the table renders it as a link: only http(s), never javascript: or data:
+        rows = rows.assign(url=[safe_http_url(u) for u in rows["url"]])
+    return rows
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=])")
+
+
+def markdown_literal(text: object) -> str:
+    """`text` shown as written by st.warning/st.error/st.success (which render Markdown): every
+    Markdown character backslash-escaped, so an uploaded value cannot add links, images or HTML."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
 
 
 SESSION_ID_BASE = 10**12  # ids of events kept in a visitor's session (never in the store)

@@ -13,6 +13,7 @@ Formats (see README "Article format"):
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -95,6 +96,8 @@ def _load_jsonl(path: Path, out: LoadResult) -> None:
             out.articles.append(article_from_dict(json.loads(line), where))
         except json.JSONDecodeError as exc:
             out.problems.append(f"{where}: malformed JSON ({exc.msg})")
+        except RecursionError:
+            out.problems.append(f"{where}: JSON nested too deeply")
         except ArticleError as exc:
             out.problems.append(str(exc))
 
@@ -104,6 +107,8 @@ def _load_json(path: Path, out: LoadResult) -> None:
         data = json.loads(read_text_file(path, out.warnings))
     except json.JSONDecodeError as exc:
         raise ArticleError(f"{path}: malformed JSON at line {exc.lineno} ({exc.msg})") from exc
+    except RecursionError:
+        raise ArticleError(f"{path}: JSON nested too deeply") from None
     items = data if isinstance(data, list) else [data]
     for i, d in enumerate(items):
         try:
@@ -136,6 +141,8 @@ def _load_text(path: Path, out: LoadResult) -> None:
             meta = json.loads(meta_path.read_text(encoding="utf-8"))
         except (OSError, json.JSONDecodeError) as exc:
             raise ArticleError(f"{meta_path}: unreadable metadata ({exc})") from exc
+        except RecursionError:
+            raise ArticleError(f"{meta_path}: unreadable metadata (JSON nested too deeply)") from None
         if not isinstance(meta, dict):
             raise ArticleError(f"{meta_path}: metadata must be a JSON object, got {type(meta).__name__}")
     _add_article(path, text, meta, out)
@@ -164,14 +171,33 @@ ARTICLE_LOADERS: dict[str, Callable[[Path, LoadResult], None]] = {
 ARTICLE_SUFFIXES = tuple(ARTICLE_LOADERS)
 
 
-def iter_article_files(paths, suffixes=ARTICLE_SUFFIXES) -> list[Path]:
+def iter_article_files(paths, suffixes=ARTICLE_SUFFIXES, skipped: list[str] | None = None) -> list[Path]:
     """Expand folders into the files with `suffixes` they contain (sorted, recursive; sidecar
-    .meta.json files left out); other paths are kept as given."""
+    .meta.json files left out); other paths are kept as given. Inside a folder, symbolic links
+    are not followed out of it (a link to a file or folder elsewhere is left out and named in
+    `skipped`), so ingesting a folder reads only that folder."""
     files = []
     for p in map(Path, paths):
         if p.is_dir():
-            files.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in suffixes
-                                and not f.name.endswith(".meta.json")))
+            root = p.resolve()
+            found = []
+            for dirpath, dirnames, filenames in os.walk(p):  # followlinks=False: linked folders not entered
+                for name in sorted(dirnames + filenames):
+                    f = Path(dirpath) / name
+                    if not f.is_symlink():
+                        continue
+                    if not f.resolve().is_relative_to(root):
+                        if skipped is not None:
+                            skipped.append(f"{f}: symbolic link out of {p}, not followed")
+                        if name in dirnames:
+                            dirnames.remove(name)
+                        else:
+                            filenames.remove(name)
+                for name in filenames:
+                    f = Path(dirpath) / name
+                    if f.is_file() and f.suffix.lower() in suffixes and not f.name.endswith(".meta.json"):
+                        found.append(f)
+            files.extend(sorted(found))
         else:
             files.append(p)
     return files
@@ -180,7 +206,7 @@ def iter_article_files(paths, suffixes=ARTICLE_SUFFIXES) -> list[Path]:
 def load_articles(paths) -> LoadResult:
     """Load every article under `paths`; problems are collected, never raised."""
     out = LoadResult()
-    for path in iter_article_files(paths):
+    for path in iter_article_files(paths, skipped=out.warnings):
         try:
             if not path.exists():
                 raise ArticleError(f"{path}: no such file")

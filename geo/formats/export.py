@@ -1,8 +1,10 @@
 """Downloads of the filtered events: CSV (spreadsheet-safe), GeoJSON and KML (Google Earth).
 
 Article text is untrusted: in CSV a cell starting with ``=``, ``+``, ``-``, ``@`` (or tab/CR,
-which some spreadsheets strip first) is prefixed with ``'`` so it is never run as a formula;
-in KML every text goes through an XML serializer (no string concatenation of markup).
+which some spreadsheets strip first; also after leading spaces, and their full-width forms
+``＝＋－＠`` that spreadsheets normalise) is prefixed with ``'`` so it is never run as a formula;
+in KML every text goes through an XML serializer (no string concatenation of markup), and every
+text Google Earth may show in a balloon (name, description, ExtendedData) is HTML-escaped too.
 """
 from __future__ import annotations
 
@@ -25,14 +27,15 @@ EXPORT_COLUMNS = (
     "country_code", "admin1", "claimed_by", "verified", "quantities", "border_distance_km", "border_side",
     "pair_km", "line_km", "evidence", "article_id", "title", "url", "source", "published",
 )
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")  # ＝＋－＠
 KML_NS = "http://www.opengis.net/kml/2.2"
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def neutralise_cell(value: Any) -> Any:
     """`value`, with text that a spreadsheet would read as a formula prefixed by ``'``."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
+    if isinstance(value, str) and (value.startswith(_FORMULA_START)
+                                   or value.lstrip(" \u00a0\u3000\n").startswith(_FORMULA_START)):
         return "'" + value
     return value
 
@@ -102,16 +105,15 @@ def to_kml(df: pd.DataFrame, name: str = "Event Atlas events") -> bytes:
         etype = str(_plain(rec.get("event_type")) or "event")
         if etype not in folders:
             folders[etype] = ET.SubElement(doc, k + "Folder")
-            ET.SubElement(folders[etype], k + "name").text = etype
+            ET.SubElement(folders[etype], k + "name").text = html.escape(etype)
         pm = ET.SubElement(folders[etype], k + "Placemark")
         place = _plain(rec.get("place"))
-        ET.SubElement(pm, k + "name").text = f"{etype}: {place}" if place else etype
+        # Google Earth un-escapes the XML and then renders balloons as HTML: every text it may
+        # show there (name, description, ExtendedData values) is escaped once more for that.
+        ET.SubElement(pm, k + "name").text = html.escape(f"{etype}: {place}" if place else etype)
         if (day := _plain(rec.get("date"))) is not None:
             ts = ET.SubElement(pm, k + "TimeStamp")
             ET.SubElement(ts, k + "when").text = str(day)
-        # <description> is shown as HTML by Google Earth: give it plain text only (escaped by
-        # the serializer), never markup built from article text.
-        # Google Earth un-escapes the XML and then renders HTML: escape once more for that.
         ET.SubElement(pm, k + "description").text = html.escape(str(_plain(rec.get("evidence")) or ""))
         ext = ET.SubElement(pm, k + "ExtendedData")
         for col in cols:
@@ -119,7 +121,8 @@ def to_kml(df: pd.DataFrame, name: str = "Event Atlas events") -> bytes:
             if value is None or col in ("lat", "lon", "evidence"):
                 continue
             data = ET.SubElement(ext, k + "Data", name=col)
-            ET.SubElement(data, k + "value").text = json.dumps(value) if isinstance(value, (dict, list)) else str(value)
+            ET.SubElement(data, k + "value").text = html.escape(
+                json.dumps(value) if isinstance(value, (dict, list)) else str(value))
         point = ET.SubElement(pm, k + "Point")
         ET.SubElement(point, k + "coordinates").text = f"{float(lon):.6f},{float(lat):.6f}"
     for elem in root.iter():

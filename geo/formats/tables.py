@@ -91,14 +91,34 @@ def is_gdelt(first_line: str) -> bool:
     return first_line.count("\t") >= 56
 
 
+def _rows(reader: csv.DictReader, path: Path, out: TableResult):
+    """The reader's rows; a row the csv module refuses (a field over its 128 KiB limit, ...) is
+    reported by line and yields None, and reading goes on with the next row."""
+    while True:
+        before = reader.line_num  # the csv module does not count the line it refuses
+        try:
+            yield next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            out.problems.append(f"{path}:{before + 1}: unreadable CSV row ({exc})")
+            yield None
+
+
 def read_acled(path: Path, text: str) -> TableResult:
     """ACLED CSV export: one event per row, kept with ACLED's coordinates and precision."""
     out = TableResult()
     reader = csv.DictReader(io.StringIO(text))
-    missing = [c for c in ACLED_COLUMNS if c not in (reader.fieldnames or [])]
+    try:
+        fieldnames = reader.fieldnames or []
+    except csv.Error as exc:
+        raise ArticleError(f"{path}: unreadable CSV header ({exc})") from None
+    missing = [c for c in ACLED_COLUMNS if c not in fieldnames]
     if missing:
         raise ArticleError(f"{path}: not an ACLED export: missing column(s) {', '.join(missing)}")
-    for lineno, row in enumerate(reader, start=2):
+    for lineno, row in enumerate(_rows(reader, path, out), start=2):
+        if row is None:  # unreadable (reported by _rows)
+            continue
         where = f"{path}:{lineno}"
         if any(row.get(c) is None for c in ACLED_COLUMNS):
             out.problems.append(f"{where}: row has fewer columns than the header")

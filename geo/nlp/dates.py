@@ -53,7 +53,10 @@ def latest_weekday(published: date, weekday: int, strictly_before: bool = False)
 def _resolve(kind: str, m: re.Match, published: date) -> tuple[date | None, str]:
     if kind == "days_ago":
         n = m.group(1).lower()
-        return published - timedelta(days=int(n) if n.isdigit() else _NUMBERS[n]), "day"
+        try:  # "1000000 days ago" lies before year 1: no date, not an OverflowError
+            return published - timedelta(days=int(n) if n.isdigit() else _NUMBERS[n]), "day"
+        except (OverflowError, ValueError):
+            return None, "day"
     if kind == "last_weekday":
         return latest_weekday(published, WEEKDAYS.index(m.group(1).lower()), strictly_before=True), "day"
     if kind == "weekday":

@@ -5,7 +5,8 @@ from .gazetteer_build import build_index
 from .geocoding import LayeredGeocoder, make_layered_geocoder, place_from_location
 from .names import normalize_name
 from .online import GeocodeCache, OnlineGeocoder, make_online_geocoder
+from .visitor import for_visitor
 
 __all__ = ["AREA_FEATURES", "Gazetteer", "OfflineGeocoder", "Place", "prior", "build_index", "LayeredGeocoder",
            "make_layered_geocoder", "place_from_location", "normalize_name", "GeocodeCache", "OnlineGeocoder",
-           "make_online_geocoder"]
+           "make_online_geocoder", "for_visitor"]

@@ -89,6 +89,17 @@ def place_from_location(location: Location, name: str) -> Place:
                  raw.get("source") or "online")
 
 
+def _cache_days() -> float | None:
+    """EVENT_ATLAS_GEOCODE_CACHE_DAYS: how long an online answer is reused (0: forever)."""
+    try:
+        days = float(settings.get("geocode_cache_days"))
+    except ValueError:
+        raise ConfigurationError(
+            "EVENT_ATLAS_GEOCODE_CACHE_DAYS must be a number of days,"
+            f" got {settings.get('geocode_cache_days')!r}") from None
+    return days if days > 0 else None
+
+
 def make_layered_geocoder(gazetteer: Gazetteer | None = None, *,
                           cache_path: str | Path | None = None) -> LayeredGeocoder:
     """The layered geocoder the settings ask for: online layer only with EVENT_ATLAS_ONLINE=1.
@@ -119,5 +130,5 @@ def make_layered_geocoder(gazetteer: Gazetteer | None = None, *,
                 f" got {settings.get('geocoder_timeout')!r}") from None
         online = OnlineGeocoder(make_online_geocoder(service, user_agent=settings.get("user_agent"), timeout=timeout,
                                                      error_wait_seconds=max(1.0, min(5.0, timeout)), **where),
-                                GeocodeCache(path), service=service.casefold())
+                                GeocodeCache(path, max_age_days=_cache_days()), service=service.casefold())
     return LayeredGeocoder(gazetteer, online)

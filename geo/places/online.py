@@ -23,6 +23,7 @@ import threading
 import time
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -107,10 +108,13 @@ class GeocodeCache:
     read and write the same file without "database is locked" errors.
     """
 
-    def __init__(self, path: str | Path, *, busy_timeout_seconds: float = 30.0) -> None:
-        """Open (creating if needed) the cache file at `path`."""
+    def __init__(self, path: str | Path, *, busy_timeout_seconds: float = 30.0,
+                 max_age_days: float | None = None) -> None:
+        """Open (creating if needed) the cache file at `path`; answers older than `max_age_days`
+        count as never asked (places and the service's data change; None: kept forever)."""
         self.path = Path(path)
         self._busy_timeout = busy_timeout_seconds
+        self.max_age_days = max_age_days
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self._connection() as conn:
             # WAL is a property of the file, so setting it once here covers later connections.
@@ -136,6 +140,13 @@ class GeocodeCache:
         if row is None:
             return None
         status, result_json, error, updated_at = row
+        if self.max_age_days is not None and status != STATUS_FAILED:  # failed ones wait for retry_failed
+            try:
+                age = datetime.now(timezone.utc) - datetime.fromisoformat(updated_at)
+            except (TypeError, ValueError):
+                return None  # an unreadable time: ask again
+            if age.total_seconds() > self.max_age_days * 86400:
+                return None
         location = _location_from_json(result_json) if result_json else None
         return CacheEntry(key, service, status, location, error, updated_at)
 
@@ -476,3 +487,4 @@ class OnlineGeocoder:
         )
         self.cache.put(query, self.service, None, STATUS_FAILED, message)
         return STATUS_FAILED, None
+

@@ -117,3 +117,28 @@ def test_reference_line_distance_band():
     assert ids(lined, ViewState(line_max_km=50)) == [1, 2, 4]
     assert ids(lined, ViewState(line_max_km=50, max_km=25)) == [1]  # combines with the border band
     assert ids(lined, ViewState()) == [1, 2, 3, 4]
+
+
+# --- #19 smaller items
+def test_table_links_are_http_only():
+    import pandas as pd
+
+    from geo.dashboard.views import table_rows
+
+    df = pd.DataFrame({"event_id": [1, 2, 3, 4], "day": pd.to_datetime(["2024-05-01"] * 4),
+                       "url": ["javascript:alert(document.cookie)", " JavaScript:alert(1)",
+                               "data:text/html,<script>alert(1)</script>", "https://news.example/a"]})
+    rows = table_rows(df, None, 10)
+    urls = {i: (None if pd.isna(u) else u) for i, u in zip(rows["event_id"], rows["url"])}
+    assert urls == {1: None, 2: None, 3: None, 4: "https://news.example/a"}
+
+
+def test_untrusted_text_for_st_warning_is_markdown_literal():
+    from geo.dashboard.views import markdown_literal
+
+    out = markdown_literal("x.json: 'published' is not an ISO date:"
+                           " '![p](http://127.0.0.1:9/p.png) [a](javascript:x) <b>'")
+    for raw in ("![", "](", "<b>", "[a]"):
+        assert raw not in out
+    assert out.replace("\\", "") == ("x.json: 'published' is not an ISO date: "
+                                     "'![p](http://127.0.0.1:9/p.png) [a](javascript:x) <b>'")

@@ -78,3 +78,25 @@ def test_a_carriage_return_cannot_start_an_unneutralised_row():
     df = pd.DataFrame({"event_id": [1], "place": ["Kharkiv"], "title": ["Report\r=cmd|' /C calc'!A0"]})
     rows = list(csvmod.reader(io.StringIO(to_csv(df).decode("utf-8-sig"), newline="")))
     assert len(rows) == 2 and rows[1][2] == "Report\r=cmd|' /C calc'!A0"
+
+
+# --- #19 smaller items: spreadsheets also read a formula after spaces and in full-width forms
+@pytest.mark.parametrize("value", [" =1+1", "  +cmd", "\u00a0@SUM(A1)", "\uff1dHYPERLINK(\"http://x\")", "\uff0b1",
+                                   "\uff0d2+3", "\uff20SUM(A1)", " \uff1d1"])
+def test_formulas_after_spaces_or_in_full_width_are_neutralised(value):
+    assert neutralise_cell(value) == "'" + value
+    rows = list(csv.DictReader(io.StringIO(to_csv(pd.DataFrame({"place": [value]})).decode("utf-8-sig"))))
+    assert rows[0]["place"] == "'" + value
+
+
+def test_kml_name_and_extended_data_are_escaped_for_html_balloons():
+    df = pd.DataFrame([dict(event_id=1, event_type="strike", place='<img src=x onerror="alert(1)">', lat=50.0,
+                            lon=36.0, title="<b>t</b>", url="https://x.example/?a=<script>", evidence="e")])
+    root = ET.fromstring(to_kml(df))
+    ns = {"k": KML_NS}
+    (mark,) = root.findall(".//k:Placemark", ns)
+    texts = [mark.find("k:name", ns).text] + [v.text for v in mark.findall(".//k:ExtendedData/k:Data/k:value", ns)]
+    assert all("<" not in t and ">" not in t for t in texts), texts  # what Google Earth un-escapes once
+    assert "&lt;img" in mark.find("k:name", ns).text
+    title = next(d for d in mark.findall(".//k:Data", ns) if d.get("name") == "title")
+    assert title.find("k:value", ns).text == "&lt;b&gt;t&lt;/b&gt;"

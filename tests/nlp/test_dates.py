@@ -45,3 +45,11 @@ def test_no_publication_date_leaves_value_unresolved():
 def test_latest_weekday_is_on_or_before(weekday):
     d = latest_weekday(PUB, weekday)
     assert d.weekday() == weekday and 0 <= (PUB - d).days < 7
+
+
+def test_a_huge_day_count_is_no_date_not_an_overflow():
+    """#19 item 4: "1000000 days ago" lies before year 1 (OverflowError before the fix)."""
+    (m,) = find_dates("The village was shelled 1000000 days ago.", date(2024, 5, 14))
+    assert m.kind == "days_ago" and m.value is None
+    (m,) = find_dates("It happened 99999999999999999999 days ago.", date(2024, 5, 14))
+    assert m.value is None

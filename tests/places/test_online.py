@@ -305,3 +305,59 @@ def test_cache_uses_wal_and_survives_concurrent_writers(geocode_cache):
     assert len(geocode_cache.failed("nominatim")) == 160
     with sqlite3.connect(geocode_cache.path) as conn:
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+# ------------------------------------------------- #19 item 5: anonymous visitors, cache age
+
+
+def test_a_visitor_gets_a_small_lookup_budget_and_never_writes_the_shared_cache(geocode_cache):
+    from geopy.location import Location
+
+    from geo.places.visitor import for_visitor
+
+    asked = []
+
+    def service(query):
+        asked.append(query)
+        return Location(query, (50.0, 30.0), {"name": query})
+
+    online = OnlineGeocoder(service, geocode_cache, service="nominatim")
+    assert online.geocode("Kyiv") is not None  # an editor's lookup fills the shared cache
+    visitor = for_visitor(online, 2)
+    assert visitor.geocode("Kyiv").raw["source"] == "cache"  # shared answers are read, for free
+    found = [visitor.geocode(f"Village {i}") for i in range(5)]
+    assert asked == ["Kyiv", "Village 0", "Village 1"]  # two requests, then the budget is spent
+    assert [f is not None for f in found] == [True, True, False, False, False]
+    assert visitor.geocode("Village 0") is not None and len(asked) == 3  # its own answers, kept in memory
+    assert geocode_cache.get("Village 0", "nominatim") is None  # nothing written to the shared cache
+    assert visitor.retry_failed() == (0, 0)
+
+
+def test_cache_entries_expire(tmp_path):
+    from geopy.location import Location
+
+    cache = GeocodeCache(tmp_path / "g.sqlite", max_age_days=30)
+    asked = []
+
+    def service(query):
+        asked.append(query)
+        return Location(query, (50.0, 30.0), {"name": query})
+
+    online = OnlineGeocoder(service, cache, service="nominatim")
+    online.geocode("Kyiv")
+    online.geocode("Kyiv")
+    assert asked == ["Kyiv"]
+    with sqlite3.connect(cache.path) as conn:
+        conn.execute("UPDATE geocode_cache SET updated_at = '2020-01-01T00:00:00+00:00'")
+    assert cache.get("Kyiv", "nominatim") is None
+    online.geocode("Kyiv")
+    assert asked == ["Kyiv", "Kyiv"]  # asked again once too old
+
+
+def test_the_dashboard_cache_expires_by_the_setting(tmp_path, monkeypatch):
+    from geo.places.geocoding import make_layered_geocoder
+
+    monkeypatch.setenv("EVENT_ATLAS_ONLINE", "1")
+    monkeypatch.setenv("EVENT_ATLAS_USER_AGENT", AGENT)
+    monkeypatch.setenv("EVENT_ATLAS_GEOCODE_CACHE_DAYS", "7")
+    assert make_layered_geocoder(cache_path=tmp_path / "g.sqlite").online.cache.max_age_days == 7

@@ -167,6 +167,14 @@ def test_with_an_editor_password_uploads_stay_in_the_session(built_db, monkeypat
         assert store.count_events() == stored  # ... but the shared store is untouched
 
 
+def _corrections_of_event_1(db) -> dict:
+    from geo.store.store import EventStore
+
+    with EventStore(db) as store:
+        (key,) = store.events_frame().query("event_id == 1")["event_key"]
+        return {c["field"]: c for c in store.corrections(key)}
+
+
 def test_an_editor_corrects_an_event_and_the_correction_is_kept(built_db, monkeypatch, tmp_path):
     import shutil
 
@@ -181,9 +189,8 @@ def test_an_editor_corrects_an_event_and_the_correction_is_kept(built_db, monkey
     at.text_area(key=keys.FIX_NOTES).set_value("=cmd| not a formula in exports")
     next(b for b in at.button if b.label == "Save correction").click().run()
     assert not at.exception, at.exception
+    fields = _corrections_of_event_1(db)
     with EventStore(db) as store:
-        (key,) = store.events_frame().query("event_id == 1")["event_key"]
-        fields = {c["field"]: c for c in store.corrections(key)}
         row = store.events_frame().query("event_id == 1").iloc[0]
     assert set(fields) == {"event_type", "verified", "notes"}
     assert fields["event_type"]["author"] == "local user"
@@ -216,3 +223,91 @@ def test_reference_line_distance_band(built_db, monkeypatch):
     assert (table(at)["line_km"] <= 100).all() and at.query_params["lkm"] in ("100", ["100"])
     at.selectbox(key=keys.LINE_MAX_KM).set_value(0).run()
     assert shown_count(at) == total and "lkm" not in at.query_params
+
+
+def test_password_sign_in_survives_reruns_and_stores_corrections(built_db, monkeypatch, tmp_path):
+    """#19 item 8: the signed-in state is kept outside the password box, so a correction made
+    after signing in is stored; a wrong guess is refused with a message."""
+    import shutil
+
+    db = tmp_path / "pw.db"
+    shutil.copy(built_db, db)
+    monkeypatch.delenv("EVENT_ATLAS_LOCAL_EDITING", raising=False)
+    monkeypatch.setenv("EVENT_ATLAS_DB", str(db))
+    at = AppTest.from_file(APP, default_timeout=600)
+    at.secrets["editor_password"] = "s3cret"
+    at.query_params["event"] = "1"
+    at.run()
+    assert not [b for b in at.button if b.label == "Save correction"]
+    at.text_input(key=keys.EDITOR_PASSWORD).set_value("wrong")
+    next(b for b in at.button if b.label == "Sign in as editor").click().run()
+    assert any("Wrong password" in e.value for e in at.error)
+    at.text_input(key=keys.EDITOR_PASSWORD).set_value("s3cret")
+    next(b for b in at.button if b.label == "Sign in as editor").click().run()
+    assert not at.exception, at.exception
+    at.run()  # later reruns: still signed in (the box is gone, its value with it)
+    assert any("Saved to the shared event store" in c.value for c in at.caption)
+    at.selectbox(key=keys.FIX_TYPE).set_value("explosion")
+    next(b for b in at.button if b.label == "Save correction").click().run()
+    assert not at.exception, at.exception
+    assert _corrections_of_event_1(db)["event_type"]["author"] == "editor (password)"
+
+
+def test_an_uploaded_value_is_shown_as_text_not_markdown(built_db, monkeypatch):
+    """#19: a problem message quotes the uploaded 'published' value; it must not load an image."""
+    import json
+
+    monkeypatch.delenv("EVENT_ATLAS_LOCAL_EDITING", raising=False)
+    at = _open(built_db, monkeypatch)
+    bad = json.dumps({"id": "x", "published": "![p](http://127.0.0.1:9/p.png)", "text": "Drones struck Kyiv."})
+    at.file_uploader(key=keys.UPLOADS).set_value([("bad.json", bad.encode(), "application/json")]).run()
+    at.button(key=keys.EXTRACT).click().run()
+    assert not at.exception, at.exception
+    (warning,) = [w.value for w in at.warning if "published" in w.value]
+    assert "![" not in warning and "](" not in warning and "127.0.0.1:9/p.png" in warning.replace("\\", "")
+
+
+def test_anonymous_text_is_capped_per_article_and_per_session(built_db, monkeypatch):
+    """#19 item 2: the caps are said in the UI; text over them is refused by name, never extracted
+    or kept in the session."""
+    monkeypatch.delenv("EVENT_ATLAS_LOCAL_EDITING", raising=False)
+    monkeypatch.setenv("EVENT_ATLAS_MAX_ARTICLE_CHARS", "200")
+    monkeypatch.setenv("EVENT_ATLAS_MAX_SESSION_CHARS", "300")
+    at = _open(built_db, monkeypatch)
+    assert any("Up to 200 characters per article and 300 per session" in c.value for c in at.caption)
+    before = shown_count(at)
+
+    def paste(text):
+        at.text_area(key=keys.PASTE_TEXT).set_value(text).run()
+        at.button(key=keys.EXTRACT).click().run()
+        assert not at.exception, at.exception
+        return " ".join(w.value.replace("\\", "") for w in at.warning)
+
+    long = ("Russian drones struck Poltava on Monday. " * 6).encode()  # the paste box stops at 200 itself
+    at.file_uploader(key=keys.UPLOADS).set_value([("long-2024-06-03.txt", long, "text/plain")]).run()
+    at.button(key=keys.EXTRACT).click().run()
+    assert "over the limit of 200 per article" in " ".join(w.value.replace("\\", "") for w in at.warning)
+    assert shown_count(at) == before
+    at.file_uploader(key=keys.UPLOADS).set_value([]).run()
+    first = "Russian drones struck an energy facility in Poltava on Monday, the regional governor said."
+    paste(first + " " + first)
+    assert shown_count(at) > before
+    assert "would take this session over its limit of 300" in paste(
+        "Ukrainian drones struck a refinery in Belgorod on Tuesday, the governor said. " * 2)
+    kept = at.session_state[keys.SESSION_ARTICLES]
+    assert sum(len(a.text) for a in kept.values()) <= 300
+
+
+def test_a_bad_reference_line_is_reported_not_raised(built_db, monkeypatch):
+    """#19 item 3: a deeply nested file raised RecursionError; an oversized one was accepted."""
+    at = _open(built_db, monkeypatch)
+    total = shown_count(at)
+    at.file_uploader(key=keys.LINE_FILE).set_value(("deep.geojson", b"[" * 100_000 + b"]" * 100_000,
+                                                    "application/json")).run()
+    assert not at.exception, at.exception
+    assert any("nested too deeply" in e.value for e in at.error) and shown_count(at) == total
+    monkeypatch.setenv("EVENT_ATLAS_MAX_LINE_KB", "1")
+    big = b'{"type": "LineString", "coordinates": [[36.0, 48.0], [38.0, 50.0]]}' + b" " * 2000
+    at.file_uploader(key=keys.LINE_FILE).set_value(("big.geojson", big, "application/json")).run()
+    assert not at.exception, at.exception
+    assert any("over the limit of 1,000" in e.value.replace("\\", "") for e in at.error)

@@ -283,3 +283,26 @@ def test_hostile_article_text_stays_text_in_the_real_map(browser, tmp_path):
     time.sleep(0.5)  # give any smuggled handler its chance
     assert dialogs == []
     page.close()
+
+
+def test_a_dns_rebinding_page_gets_no_editor_rights(server, browser):
+    """#19 item 7: a page whose name resolves to 127.0.0.1 reaches the laptop's app with its own
+    Host header; only requests naming a loopback host may edit (chromium maps the name here)."""
+    from urllib.parse import urlsplit
+
+    from tests.streamlit_app import CHROMIUM_ARGS
+
+    assert not os.environ.get("EVENT_ATLAS_LOCAL_EDITING")
+    port = urlsplit(server).port
+    b = browser.browser_type.launch(  # a second chromium of the same Playwright, with the rebinding
+        executable_path=CHROMIUM, args=CHROMIUM_ARGS + ["--host-resolver-rules=MAP rebind.attacker.test 127.0.0.1"])
+    try:
+        for url, expected in ((f"http://rebind.attacker.test:{port}/", "Read-only deployment"),
+                              (f"http://localhost:{port}/", "Saved to the shared event store")):
+            page = b.new_page(viewport={"width": 1400, "height": 1000})
+            page.goto(url, wait_until="domcontentloaded")
+            page.get_by_text("Add articles").first.click(timeout=120_000)
+            page.get_by_text(expected).first.wait_for(timeout=60_000)
+            page.close()
+    finally:
+        b.close()
