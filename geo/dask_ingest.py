@@ -25,6 +25,7 @@ import fcntl
 import logging
 import os
 import threading
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -42,7 +43,7 @@ IN_FLIGHT_PER_THREAD = 3  # partitions submitted but not yet written, per worker
 # ----------------------------------------------------------------------------- worker side
 
 _LOCK = threading.Lock()
-_STATE: dict[str, object] = {"extractor": None, "loads": 0, "partitions": 0, "articles": 0}
+_STATE: dict[str, object] = {"extractor": None, "loads": 0, "partitions": 0, "articles": 0, "seconds": 0.0}
 
 
 @contextlib.contextmanager
@@ -85,16 +86,20 @@ def worker_extractor() -> EventExtractor:
 
 def extract_partition(articles: list[Article]) -> list[list[Event]]:
     """The events of each article of one partition (a Dask task; runs on a worker)."""
+    extractor = worker_extractor()
+    start = time.perf_counter()
     out: list[list[Event]] = []  # extract_events reports the articles in input order
-    extract_events(articles, extractor=worker_extractor(), on_article=lambda _, events: out.append(events))
+    extract_events(articles, extractor=extractor, on_article=lambda _, events: out.append(events))
     with _LOCK:
         _STATE["partitions"] = int(_STATE["partitions"]) + 1
         _STATE["articles"] = int(_STATE["articles"]) + len(articles)
+        _STATE["seconds"] = float(_STATE["seconds"]) + time.perf_counter() - start
     return out
 
 
 def worker_stats() -> dict:
-    """How often this process loaded the extractor and how much it extracted (for tests/benchmarks)."""
+    """How often this process loaded the extractor, how many partitions and articles it extracted
+    and the seconds that took (for tests and benchmarks)."""
     with _LOCK:
         return {"pid": os.getpid(), **{k: v for k, v in _STATE.items() if k != "extractor"}}
 
