@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from . import settings
+from .errors import ConfigurationError
 from .model import Article, Event
 from .nlp.extraction import EXTRACTOR_VERSION, EventExtractor
 from .pipeline import IngestReport, extract_events, make_recognizer
@@ -124,7 +125,8 @@ def _warm_up_plugin():
 @contextlib.contextmanager
 def connect(address: str, *, workers: int | None = None) -> Iterator[object]:
     """A distributed Client for `address`: a scheduler (`tcp://host:8786`) or `local` (a
-    LocalCluster of `workers` processes, one thread each; default: one per core)."""
+    LocalCluster of `workers` processes, one thread each; default: one per core). An unreachable
+    or malformed address raises geo.errors.ConfigurationError (exit status 2 on the command line)."""
     from distributed import Client, LocalCluster
 
     if address == LOCAL:
@@ -133,7 +135,11 @@ def connect(address: str, *, workers: int | None = None) -> Iterator[object]:
                           silence_logs=logging.ERROR) as cluster, Client(cluster) as client:
             yield client
     else:
-        with Client(address, timeout="60s") as client:
+        try:  # waits distributed.comm.timeouts.connect (default 30 s; DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT)
+            client = Client(address)
+        except (OSError, ValueError) as exc:  # TimeoutError is an OSError
+            raise ConfigurationError(f"cannot reach the Dask scheduler at {address!r}: {exc}") from exc
+        with client:
             yield client
 
 

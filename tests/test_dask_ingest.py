@@ -159,6 +159,16 @@ def test_separate_scheduler_and_workers_give_the_same_events_summary_and_exit_co
     assert again.returncode == code and " 0 new articles" in summary_line(again.stderr)  # idempotent
 
 
+def test_unreachable_scheduler_is_a_clear_error(tmp_path):
+    src = tmp_path / "a.jsonl"
+    src.write_text(json.dumps({"id": "a", "published": "2024-05-14", "text": "Drones struck Odesa."}) + "\n",
+                   encoding="utf-8")
+    res = subprocess.run([sys.executable, "-m", "geo", "ingest", src, "--db", tmp_path / "d.db", "--dask",
+                          f"tcp://127.0.0.1:{free_port()}"], cwd=REPO, capture_output=True, text=True, timeout=TIMEOUT,
+                         env={**ENV, "DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT": "2s"})
+    assert res.returncode == 2 and "cannot reach the Dask scheduler" in res.stderr, res.stderr
+
+
 def test_worker_sigkilled_mid_run_loses_nothing(tmp_path, gazetteer):
     src = write_articles(tmp_path / "many.jsonl", 90, seed=7, gazetteer=gazetteer)
     ref = cli("ingest", src, "--db", tmp_path / "local.db")
