@@ -148,6 +148,26 @@ def test_local_cluster_gives_the_same_events_loading_the_extractor_once_per_work
     assert [s["loads"] for s in stats] == [1] * len(stats)
 
 
+def test_workers_build_a_missing_gazetteer_once_per_machine(tmp_path, monkeypatch, extractor, gazetteer):
+    """A worker machine without the index builds it on first use from the pinned packages: one
+    build under a file lock, every worker process loads it once, the events are the same."""
+    from geo.dask_ingest import connect, ingest_articles_on, worker_stats
+    from geo.pipeline import extract_events
+
+    arts = generate_articles(6, sample_places(gazetteer, limit=400), seed=4)
+    expected = [e.to_dict() for e in extract_events(arts, extractor=extractor)]
+    index = tmp_path / "fresh" / "gazetteer.sqlite"
+    monkeypatch.setenv("EVENT_ATLAS_GAZETTEER", str(index))  # inherited by the worker processes
+    with connect("local", workers=2) as client, EventStore(tmp_path / "d.db") as store:
+        report = ingest_articles_on(client, store, arts, partition=2)
+        stats = list(client.run(worker_stats).values())
+        got = [e.to_dict() for a in arts for e in store.article_events(a.id)]
+    assert index.exists() and not index.with_suffix(".building").exists()
+    assert [s["loads"] for s in stats] == [1, 1] and report.articles == 6
+    key = lambda d: (d["article_id"], d["evidence_start"], d["event_type"])  # noqa: E731
+    assert sorted(got, key=key) == sorted(expected, key=key)
+
+
 def test_separate_scheduler_and_workers_give_the_same_events_summary_and_exit_code(inputs, local_run, tmp_path):
     rows, summary, code = local_run
     with dask_processes(2) as (address, _):
