@@ -168,9 +168,10 @@ def test_workers_build_a_missing_gazetteer_once_per_machine(tmp_path, monkeypatc
     assert sorted(got, key=key) == sorted(expected, key=key)
 
 
+@pytest.mark.slow
 def test_separate_scheduler_and_workers_give_the_same_events_summary_and_exit_code(inputs, local_run, tmp_path):
     rows, summary, code = local_run
-    with dask_processes(2) as (address, _):
+    with dask_processes(1) as (address, _):  # one worker: lean; two are shown by the SIGKILL test
         res = cli("ingest", *inputs, "--db", tmp_path / "d.db", "--dask", address, "--partition", "5")
         again = cli("ingest", *inputs, "--db", tmp_path / "d.db", "--dask", address)
     assert res.returncode == code, res.stderr
@@ -189,6 +190,7 @@ def test_unreachable_scheduler_is_a_clear_error(tmp_path):
     assert res.returncode == 2 and "cannot reach the Dask scheduler" in res.stderr, res.stderr
 
 
+@pytest.mark.slow
 def test_worker_sigkilled_mid_run_loses_nothing(tmp_path, gazetteer):
     src = write_articles(tmp_path / "many.jsonl", 90, seed=7, gazetteer=gazetteer)
     ref = cli("ingest", src, "--db", tmp_path / "local.db")
