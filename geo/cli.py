@@ -1,4 +1,5 @@
-"""Command line: `python -m geo {extract,toponyms,ingest,export,reextract,correct,geocode,synth} ...` (see README)."""
+"""Command line: `python -m geo {extract,toponyms,ingest,export,reextract,correct,geocode,synth,synth-articles}
+...` (see README)."""
 from __future__ import annotations
 
 import argparse
@@ -94,7 +95,12 @@ def cmd_ingest(a) -> int:
                 bar = tqdm(total=total, unit="article", file=sys.stderr, disable=None)
             bar.update(1)
 
-        report = ingest_files(a.paths, store, progress=progress)
+        hook = {}
+        if a.dask:
+            from .dask_ingest import articles_into
+
+            hook["articles_into"] = articles_into(a.dask, workers=a.dask_workers, partition=a.partition)
+        report = ingest_files(a.paths, store, progress=progress, **hook)
         if bar is not None:
             bar.close()
         store.finish_run(run, files=report.files, articles=report.articles, events=report.events,
@@ -178,6 +184,16 @@ def cmd_synth(a) -> int:
     return 0
 
 
+def cmd_synth_articles(a) -> int:
+    from .places import Gazetteer
+    from .synth import generate_articles, sample_places
+
+    articles = generate_articles(a.n, sample_places(Gazetteer(), limit=800), seed=a.seed)
+    n = _write_jsonl(a.out, ({k: v for k, v in art.to_dict().items() if v is not None} for art in articles))
+    print(f"{n} synthetic articles -> {a.out} (seed {a.seed})", file=sys.stderr)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m geo", description="Event Atlas command line")
     sub = p.add_subparsers(dest="command", required=True)
@@ -194,6 +210,13 @@ def build_parser() -> argparse.ArgumentParser:
     i.add_argument("paths", nargs="+", help="files or folders: .txt .md .html .json .jsonl articles, "
                                              "ACLED .csv exports, GDELT 2.0 .CSV/.tsv event exports")
     i.add_argument("--db", help=f"store path (default: ${settings.setting('db').env} or data/events.db)")
+    i.add_argument("--dask", metavar="ADDRESS",
+                   help="extract on a Dask cluster: a scheduler address (tcp://host:8786) or 'local' "
+                        "(a LocalCluster on this machine); the store is written here")
+    i.add_argument("--dask-workers", type=int, metavar="N",
+                   help="with --dask local: worker processes (one thread each; default: one per core)")
+    i.add_argument("--partition", type=int, default=64, metavar="ARTICLES",
+                   help="with --dask: articles per task (default 64)")
     i.set_defaults(func=cmd_ingest)
     r = sub.add_parser("reextract", help="re-run extraction on stored articles, keeping corrections")
     r.add_argument("--all", action="store_true", help="every article, not only those of an older extractor")
@@ -223,6 +246,11 @@ def build_parser() -> argparse.ArgumentParser:
     sy.add_argument("--db", help="store path (default: $EVENT_ATLAS_DB or data/events.db)")
     sy.add_argument("--seed", type=int, default=0, help="random seed (same seed, same events)")
     sy.set_defaults(func=cmd_synth)
+    sa = sub.add_parser("synth-articles", help="write N synthetic wire-copy articles as JSON lines (throughput tests)")
+    sa.add_argument("n", type=int, help="number of articles")
+    sa.add_argument("--out", required=True, help="output JSONL file ('-' for stdout)")
+    sa.add_argument("--seed", type=int, default=0, help="random seed (same seed, same articles)")
+    sa.set_defaults(func=cmd_synth_articles)
     return p
 
 

@@ -29,8 +29,10 @@ TABLE_BATCH = 500  # rows per transaction: bulk speed, and a kill loses at most 
 INGEST_SUFFIXES = ARTICLE_SUFFIXES + TABLE_SUFFIXES
 
 
-def ingest_files(paths, store, *, progress: Callable[[int, int], None] | None = None) -> IngestReport:
-    """Ingest every supported file under `paths` into `store`."""
+def ingest_files(paths, store, *, progress: Callable[[int, int], None] | None = None,
+                 articles_into: Callable[..., IngestReport] = ingest_articles) -> IngestReport:
+    """Ingest every supported file under `paths` into `store`; `articles_into(store, articles,
+    progress=...)` extracts and stores the articles (e.g. on a cluster: geo.dask_ingest)."""
     skipped: list[str] = []
     files = iter_article_files(paths, INGEST_SUFFIXES, skipped=skipped)
     report = IngestReport(files=len(files), warnings=skipped)
@@ -47,7 +49,7 @@ def ingest_files(paths, store, *, progress: Callable[[int, int], None] | None = 
     loaded = load_articles(article_files)
     report.failures.extend(loaded.problems)
     report.warnings.extend(loaded.warnings)
-    summary = ingest_articles(store, loaded.articles, progress=progress)
+    summary = articles_into(store, loaded.articles, progress=progress)
     report.articles += summary.articles
     report.known += summary.known
     report.events += summary.events

@@ -148,7 +148,8 @@ class IngestReport:
                 f"{self.events} events, {len(self.failures)} failures")
 
 
-def _saver(store, summary: IngestReport, total: int, progress: Callable[[int, int], None] | None):
+def article_saver(store, summary: IngestReport, total: int,
+                  progress: Callable[[int, int], None] | None) -> Callable[[Article, list[Event]], None]:
     """`save(article, events)`: one article with its events in one transaction, counted."""
     done = 0
 
@@ -173,7 +174,7 @@ def ingest_articles(store, articles: list[Article], *,
     known = store.article_ids()
     todo = [a for a in articles if a.id not in known]
     summary.known = len(articles) - len(todo)
-    save = _saver(store, summary, len(todo), progress)
+    save = article_saver(store, summary, len(todo), progress)
     extract_events(todo, on_article=save, on_error=lambda article, message: summary.failures.append(message))
     return summary
 
@@ -186,7 +187,7 @@ def store_extracted(store, articles: list[Article], events: list[Event]) -> Inge
     for e in events:
         by_article.setdefault(e.article_id, []).append(e)
     known = store.article_ids()
-    save = _saver(store, summary, len(articles), None)
+    save = article_saver(store, summary, len(articles), None)
     for a in articles:
         if a.id in known:
             summary.known += 1

@@ -154,3 +154,93 @@ def write_synthetic(store, n: int, seed: int = 0, *, gazetteer=None, distances=b
         if progress:
             progress(done, n)
     return n
+
+
+# ----------------------------------------------------------------------------- synthetic articles
+# `python -m geo synth-articles N --out ARTICLES.jsonl [--seed S]`: wire copy for throughput tests
+# of the whole extraction (spaCy, rules, gazetteer, borders), unlike `generate`'s ready-made events.
+
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_ATTACKERS = ("Russian", "Ukrainian")
+_CLAIMANTS = ("the regional governor said", "Ukraine's air force said", "Russia's defence ministry said",
+              "local officials said", "the Ukrainian General Staff said", "emergency services reported",
+              "the mayor wrote on Telegram", "a military spokesman told reporters")
+_WIRE_TEMPLATES = {
+    "strike": ("{Att} missiles struck {place} {when}, killing {n} people, {claim}.",
+               "A {att} drone hit an apartment block in {place} {when}, wounding {n} civilians, {claim}.",
+               "{Att} forces shelled {place} {when}, damaging a school and {n} houses, {claim}.",
+               "Two guided bombs hit an industrial site in {place} {when}, {claim}."),
+    "interception": ("Air defences shot down {n} drones over {region} {when}, {claim}.",
+                     "{n} missiles were intercepted over {place} {when}, {claim}."),
+    "explosion": ("Explosions were heard in {place} {when}, {claim}.",
+                  "A fire broke out at a fuel depot in {place} after an explosion {when}, {claim}."),
+    "ground_fighting": ("Heavy fighting continued near {place} {when}, {claim}.",
+                        "{Att} troops attacked positions near the village of {place} {when}, {claim}."),
+    "territorial_change": ("{Att} forces captured the village of {place} {when}, {claim}.",
+                           "Troops recaptured {place} {when}, {claim}."),
+    "diplomacy": ("Foreign ministers met in {capital} {when} to discuss air defence deliveries, {claim}.",
+                  "Talks on a prisoner exchange were held in {capital} {when}, {claim}."),
+}
+_CAPITALS = ("Kyiv", "Moscow", "Warsaw", "Istanbul", "Geneva", "Berlin", "Ankara", "Doha")
+_FILLER = ("The claims could not be independently verified.",
+           "Residents were told to stay in shelters until the all-clear.",
+           "Repair crews were working to restore power and water supplies.",
+           "Kyiv did not immediately comment.",
+           "Moscow has denied targeting civilians.",
+           "Schools in the area switched to remote lessons.",
+           "Photos posted on social media showed a column of smoke over the area.")
+
+
+def _when(rng: np.random.Generator, published: date) -> str:
+    """A date phrase relative to the publication date, as wire copy writes it."""
+    back = int(rng.integers(0, 6))
+    kind = int(rng.integers(0, 5))
+    if kind == 0:
+        return "overnight"
+    if kind == 1:
+        return "on " + _WEEKDAYS[(published - timedelta(days=back)).weekday()]
+    if kind == 2:
+        return "early on " + _WEEKDAYS[(published - timedelta(days=back)).weekday()]
+    if kind == 3:
+        return f"on {published - timedelta(days=back):%d %B}".replace(" 0", " ")
+    return "last week" if back > 3 else "yesterday"
+
+
+def _region(p: SynthPlace) -> str:
+    """"the Kharkiv region" for an oblast (as wire copy names it), else the place itself."""
+    if not p.admin1:
+        return p.name
+    return "the " + p.admin1.replace(" Oblast", " region").replace(" Krai", " region")
+
+
+def generate_articles(n: int, places: list[SynthPlace], seed: int = 0) -> list[Article]:
+    """`n` wire-copy articles (ids ``synth-article-S-…``): two to five reports each, of varied
+    types, at gazetteer places (most reports in big cities), with relative dates, claims and
+    filler sentences; deterministic for a seed (pure; no I/O)."""
+    if not places:
+        raise ValueError("no places to sample from")
+    rng = np.random.default_rng(seed)
+    weights = _place_weights(len(places), rng)
+    day_p = _day_weights()
+    out = []
+    for i in range(n):
+        published = START + timedelta(days=int(rng.choice(DAYS, p=day_p)))
+        paragraphs, lead = [], None
+        for _ in range(int(rng.integers(2, 6))):
+            p = places[int(rng.choice(len(places), p=weights))]
+            lead = lead or p
+            etype = _TYPES[int(rng.choice(len(_TYPES), p=_TYPE_P))]
+            templates = _WIRE_TEMPLATES[etype]
+            att = _ATTACKERS[int(rng.integers(0, 2))]
+            sent = templates[int(rng.integers(0, len(templates)))].format(
+                Att=att, att=att, place=p.name, region=_region(p), n=int(rng.integers(2, 40)),
+                when=_when(rng, published), claim=_CLAIMANTS[int(rng.integers(0, len(_CLAIMANTS)))],
+                capital=_CAPITALS[int(rng.integers(0, len(_CAPITALS)))])
+            sent = sent[0].upper() + sent[1:]
+            if rng.random() < 0.5:
+                sent += " " + _FILLER[int(rng.integers(0, len(_FILLER)))]
+            paragraphs.append(sent)
+        out.append(Article(id=f"synth-article-{seed}-{i:07d}", text="\n\n".join(paragraphs), published=published,
+                           title=f"Attacks reported in {lead.name}", source="synthetic wire",
+                           url=f"https://example.org/synthetic/article/{seed}/{i}"))
+    return out

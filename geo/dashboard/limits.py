@@ -25,7 +25,7 @@ def _int_setting(name: str) -> int:
         return int(float(settings.get(name)))
     except ValueError:
         raise ConfigurationError(
-            f"{settings._BY_NAME[name].env} must be a number, got {settings.get(name)!r}") from None
+            f"{settings.setting(name).env} must be a number, got {settings.get(name)!r}") from None
 
 
 @dataclass(frozen=True)
