@@ -16,7 +16,7 @@ import shapely
 from shapely.geometry import box, mapping, shape
 
 from .._files import atomic_write_text
-from .borders import CACHE_DIR, natural_earth_zip
+from .naturalearth import CACHE_DIR, natural_earth_zip
 
 #: lon_min, lat_min, lon_max, lat_max: Europe east of the Alps to the Urals, the Black Sea and Caucasus.
 DEFAULT_BBOX = (10.0, 35.0, 60.0, 68.0)

@@ -268,39 +268,6 @@ def test_every_neighbour_pair_has_a_border():
 # --------------------------------------------------------------------------- cache
 
 
-def test_cache_file_is_written_and_reused(tmp_path, monkeypatch):
-    monkeypatch.setattr(borders, "CACHE_DIR", tmp_path)
-    borders._load_atlas.cache_clear()
-    try:
-        first = borders._load_atlas()
-        files = list(tmp_path.glob("borders-v*.json"))
-        assert len(files) == 1 and files[0] == borders._cache_file(borders.natural_earth_zip())
-
-        def refuse():
-            raise AssertionError("re-derived although the cache exists")
-
-        monkeypatch.setattr(borders, "_derive_borders", refuse)
-        borders._load_atlas.cache_clear()
-        second = borders._load_atlas()
-        assert second.neighbours == first.neighbours and second.borders == first.borders
-    finally:
-        borders._load_atlas.cache_clear()
-
-
-def test_corrupt_cache_is_rebuilt(tmp_path, monkeypatch):
-    monkeypatch.setattr(borders, "CACHE_DIR", tmp_path)
-    path = borders._cache_file(borders.natural_earth_zip())
-    path.write_text("{not json", encoding="utf-8")
-    (tmp_path / "borders-v1-1-1.json").write_text("{}", encoding="utf-8")  # an older wheel's cache
-    borders._load_atlas.cache_clear()
-    try:
-        assert borders._load_atlas().neighbours["UA"] == ("BY", "HU", "MD", "PL", "RO", "RU", "SK")
-        assert [p.name for p in tmp_path.glob("borders-v*.json")] == [path.name]
-        json.loads(path.read_text(encoding="utf-8"))
-    finally:
-        borders._load_atlas.cache_clear()
-
-
 # --------------------------------------------------------------------------- distance_to_line_km
 
 LINE = {"type": "LineString", "coordinates": [[30.0, 50.0], [30.0, 50.5], [30.5, 51.0]]}
