@@ -42,7 +42,11 @@ SETTINGS = (
     Setting("geocoder_timeout", "EVENT_ATLAS_GEOCODER_TIMEOUT", "10",
             "Seconds to wait for one online geocoder answer before giving up (the lookup is retried later)."),
     Setting("user_agent", "EVENT_ATLAS_USER_AGENT", "event-atlas/0.1 (+https://github.com/event-atlas)",
-            "User agent sent to the online geocoder (Nominatim's policy requires an identifying one)."),
+            "User agent sent to the online geocoder (Nominatim's policy requires an identifying one) "
+            "and to news sites by `python -m geo feeds`."),
+    Setting("feed_max_mb", "EVENT_ATLAS_FEED_MAX_MB", "5",
+            "Largest feed or article page `python -m geo feeds` downloads, in MB (after gzip); "
+            "bigger responses are refused by URL."),
 )
 _BY_NAME = {s.name: s for s in SETTINGS}
 
