@@ -117,7 +117,7 @@ def read_sources(sources: list[str]) -> tuple[list[str], list[str]]:
 
 def _item_date(entry) -> date | None:
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
-        parsed = entry.get(key)
+        parsed = dict.get(entry, key)  # dict's get: feedparser's own warns on a missing key
         if parsed:
             # feedparser normalises to UTC struct_time
             return datetime.fromtimestamp(calendar.timegm(parsed), tz=timezone.utc).date()
@@ -134,13 +134,14 @@ def parse_feed(body: bytes, url: str, content_type: str = "") -> ParsedFeed:
 
     parsed = feedparser.parse(body, response_headers={"content-location": url, "content-type": content_type or "application/xml"})
     warnings: list[str] = []
-    if parsed.get("bozo"):
-        reason = f"{type(parsed.get('bozo_exception')).__name__}: {parsed.get('bozo_exception')}"
-        if not parsed.entries:
-            raise FeedError(f"malformed feed ({reason})")
+    error = parsed.get("bozo_exception") if parsed.get("bozo") else None
+    reason = f"{type(error).__name__}: {error}" if error else None
+    if not parsed.entries and (error or not parsed.get("version")):
+        if "html" in content_type.lower():
+            reason = f"an HTML page ({content_type.split(';')[0]}), not RSS or Atom"
+        raise FeedError(f"malformed feed ({reason or 'not RSS or Atom'})")
+    if error:
         warnings.append(f"{url}: feed is not well-formed ({reason}); {len(parsed.entries)} items read anyway")
-    elif not parsed.get("version") and not parsed.entries:
-        raise FeedError("malformed feed (not RSS or Atom)")
     items: list[FeedItem] = []
     for n, entry in enumerate(parsed.entries, start=1):
         link = entry.get("link") or ""

@@ -11,7 +11,8 @@ Every request of this process goes through one :class:`PoliteClient`, which
   without reading it;
 * follows at most ``max_redirects`` redirects, to http(s) only, and names a loop as such;
 * answers :meth:`robots_allow` from the host's robots.txt (RFC 9309: a missing robots.txt, any
-  4xx, allows everything; a server error or an unreachable one disallows everything for now).
+  4xx but 429, allows everything; a server error, 429 or an unreachable one disallows everything
+  for now).
 
 Failures raise :class:`FetchError` with a short reason fit for a report line
 ("timeout after 20 s", "HTTP 404 Not Found", "redirect loop", ...).
@@ -198,7 +199,7 @@ class PoliteClient:
         try:
             resp = self.get(origin + "/robots.txt", max_bytes=ROBOTS_MAX_BYTES)
         except FetchError as exc:
-            if exc.reason.startswith("HTTP 4"):
+            if exc.reason.startswith("HTTP 4") and not exc.reason.startswith("HTTP 429"):
                 parser.allow_all = True  # no robots.txt: everything allowed
                 return now + ROBOTS_TTL_S, parser, None
             return now + ROBOTS_RETRY_S, None, exc.reason
@@ -230,13 +231,14 @@ class PoliteClient:
                     "GET", url, headers=sent, redirect=False, retries=False, preload_content=False,
                     decode_content=True, timeout=urllib3.Timeout(total=self.timeout),
                 )
-            except Urllib3Timeout:
-                raise FetchError(asked, f"timeout after {self.timeout:g} s") from None
+            # Order matters: urllib3's NewConnectionError is a subclass of its TimeoutError.
             except NameResolutionError:
                 raise FetchError(asked, f"unreachable (host {_host(url)!r} not found)") from None
             except NewConnectionError as exc:
-                reason = "connection refused" if isinstance(exc.__cause__, ConnectionRefusedError) else str(exc)
-                raise FetchError(asked, f"unreachable ({reason})") from None
+                refused = "refused" in str(exc).lower() or isinstance(exc.__cause__, ConnectionRefusedError)
+                raise FetchError(asked, f"unreachable ({'connection refused' if refused else exc})") from None
+            except Urllib3Timeout:
+                raise FetchError(asked, f"timeout after {self.timeout:g} s") from None
             except LocationParseError:
                 raise FetchError(asked, f"malformed URL {url!r}") from None
             except Urllib3Error as exc:
