@@ -31,6 +31,7 @@ from .model import Article
 
 MAX_ATTEMPTS = 3  # an item whose page keeps failing is given up after this many rounds
 HTML_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "")
+_MEANS_CP1252 = {"iso-8859-1", "iso8859-1", "latin1", "latin-1", "us-ascii", "ascii", "l1", "cp819"}
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.I)
 
 
@@ -167,8 +168,10 @@ def decode_html(body: bytes, charset: str | None) -> tuple[str, str | None]:
         candidates.append(m.group(1).decode("ascii"))
     candidates.append("utf-8")
     for name in candidates:
+        # As browsers do (WHATWG Encoding), Latin-1 and ASCII labels mean windows-1252.
+        name = "cp1252" if name.lower() in _MEANS_CP1252 else name
         try:
-            return body.decode(name.lower().replace("utf8", "utf-8") if name else "utf-8"), None
+            return body.decode(name), None
         except (LookupError, UnicodeDecodeError):
             continue
     from charset_normalizer import from_bytes

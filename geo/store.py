@@ -269,6 +269,7 @@ def _migration_3(conn: sqlite3.Connection) -> None:
     conn.execute(
         """
         CREATE TABLE feed_items (
+            id            INTEGER PRIMARY KEY,  -- order seen (within one check, the feed's order)
             feed_url      TEXT NOT NULL REFERENCES feeds(url) ON DELETE CASCADE,
             link          TEXT NOT NULL,
             title         TEXT,
@@ -278,7 +279,7 @@ def _migration_3(conn: sqlite3.Connection) -> None:
             attempts      INTEGER NOT NULL DEFAULT 0,
             error         TEXT,
             tried_at      TEXT,
-            PRIMARY KEY (feed_url, link)
+            UNIQUE (feed_url, link)
         )
         """
     )
@@ -681,7 +682,7 @@ class EventStore:
         with self._transaction(write=False) as conn:
             rows = conn.execute(
                 "SELECT * FROM feed_items WHERE feed_url = ? AND (status = 'pending'"
-                " OR (status = 'failed' AND attempts < ?)) ORDER BY first_seen_at, rowid",
+                " OR (status = 'failed' AND attempts < ?)) ORDER BY id",
                 (url, max_attempts),
             ).fetchall()
         return [dict(r) for r in rows]
@@ -704,7 +705,7 @@ class EventStore:
         if feed_url is not None:
             sql, params = sql + " WHERE feed_url = ?", (feed_url,)
         with self._transaction(write=False) as conn:
-            return [dict(r) for r in conn.execute(sql + " ORDER BY first_seen_at, rowid", params)]
+            return [dict(r) for r in conn.execute(sql + " ORDER BY id", params)]
 
     def stored_urls(self, urls: Iterable[str]) -> set[str]:
         """Those of ``urls`` some stored article has as its URL."""

@@ -486,11 +486,19 @@ def test_non_utf8_pages(server, store, extractor):
     assert not any("\ufffd" in a.text for a in arts.values())
 
 
+def test_feed_in_a_legacy_encoding():
+    doc = ('<?xml version="1.0" encoding="windows-1251"?><rss version="2.0"><channel><title>Новини</title>'
+           "<item><title>Удар по Харкову</title><link>http://n.example/1</link></item></channel></rss>")
+    parsed = parse_feed(doc.encode("cp1251"), "http://n.example/rss", "application/rss+xml")
+    assert parsed.title == "Новини" and parsed.items[0].title == "Удар по Харкову"
+
+
 def test_decode_html_guesses_undeclared_encodings():
     text = "<html><body><p>" + "Війна триває, обстріли тривають щодня у місті. " * 20 + "</p></body></html>"
     decoded, warning = decode_html(text.encode("cp1251"), None)
     assert "Війна" in decoded and "decoded as" in warning
     assert decode_html("ok é".encode(), "no-such-charset") == ("ok é", None)
+    assert decode_html("“quoted”".encode("cp1252"), "ISO-8859-1") == ("“quoted”", None)  # as browsers read it
 
 
 # --------------------------------------------------------------------------- sources, dashboard
@@ -565,6 +573,21 @@ def _count(db: Path, sql: str) -> int:
         return 0
 
 
+def run_until_signal(feed_url: str, db: Path, every: str, sig: int, ready_sql: str):
+    """Run `feeds --every` in a subprocess until `ready_sql` counts at least 1, then send `sig`;
+    returns the finished process and its stderr."""
+    proc = subprocess.Popen([sys.executable, "-m", "geo", "feeds", feed_url, "--db", str(db), "--every", every],
+                            cwd=REPO, stderr=subprocess.PIPE, text=True)
+    try:
+        _wait_for(lambda: _count(db, ready_sql) >= 1)
+        proc.send_signal(sig)
+        _, err = proc.communicate(timeout=300)  # a 60-minute sleep between rounds must not be waited out
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    return proc, err
+
+
 def test_sigterm_during_every_loses_nothing_fetched(server, tmp_path):
     # Slow pages (0.5 s each, 1 request/s per host) make a round of 12 pages last well over
     # ten seconds, so the signal lands while pages are being fetched.
@@ -573,15 +596,8 @@ def test_sigterm_during_every_loses_nothing_fetched(server, tmp_path):
     items = server.add_articles("live", samples, delay=0.5)
     server.routes["/rss.xml"] = Route(body=rss("Live", items))
     db = tmp_path / "live.db"
-    proc = subprocess.Popen([sys.executable, "-m", "geo", "feeds", server.url("/rss.xml"), "--db", str(db),
-                             "--every", "0.05"], cwd=REPO, stderr=subprocess.PIPE, text=True)
-    try:
-        _wait_for(lambda: _count(db, "SELECT count(*) FROM articles") >= 1)
-        proc.send_signal(signal.SIGTERM)
-        _, err = proc.communicate(timeout=300)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
+    proc, err = run_until_signal(server.url("/rss.xml"), db, "0.05", signal.SIGTERM,
+                                 "SELECT count(*) FROM articles")
     assert proc.returncode in (0, 1), err
     assert "SIGTERM: stopping after the current article" in err and "(stopped early)" in err
     with EventStore(db) as s:
@@ -597,14 +613,7 @@ def test_sigint_between_rounds_stops_promptly(server, tmp_path):
     items = server.add_articles("idle", SAMPLES[:1])
     server.routes["/rss.xml"] = Route(body=rss("Idle", items), etag='"1"')
     db = tmp_path / "idle.db"
-    proc = subprocess.Popen([sys.executable, "-m", "geo", "feeds", server.url("/rss.xml"), "--db", str(db),
-                             "--every", "60"], cwd=REPO, stderr=subprocess.PIPE, text=True)
-    try:
-        _wait_for(lambda: _count(db, "SELECT count(*) FROM feed_runs WHERE finished_at IS NOT NULL") >= 1)
-        proc.send_signal(signal.SIGINT)
-        _, err = proc.communicate(timeout=120)  # far less than the 60-minute sleep
-    finally:
-        if proc.poll() is None:
-            proc.kill()
+    proc, err = run_until_signal(server.url("/rss.xml"), db, "60", signal.SIGINT,
+                                 "SELECT count(*) FROM feed_runs WHERE finished_at IS NOT NULL")
     assert proc.returncode == 0, err
     assert "1 new articles" in err
