@@ -136,6 +136,8 @@ def parse_feed(body: bytes, url: str, content_type: str = "") -> ParsedFeed:
     parsed = feedparser.parse(body, response_headers={"content-location": url, "content-type": content_type or "application/xml"})
     warnings: list[str] = []
     error = parsed.get("bozo_exception") if parsed.get("bozo") else None
+    if isinstance(error, (feedparser.NonXMLContentType, feedparser.CharacterEncodingOverride)):
+        error = None  # served as text/html or with a wrong charset, yet parsed fine: nothing to report
     reason = f"{type(error).__name__}: {error}" if error else None
     if not parsed.entries and (error or not parsed.get("version")):
         if "html" in content_type.lower():
