@@ -242,8 +242,10 @@ class FeedReader:
                 except Stopped:
                     report.stopped = True
                     break
+        except BaseException:
+            report.stopped = True  # e.g. a second signal: the run is recorded as cut short
+            raise
         finally:
-            report.stopped = report.stopped or self.stop.is_set()
             self.store.finish_feed_run(
                 run_id, feeds=report.feeds, not_modified=report.not_modified, articles=report.articles,
                 events=report.events, failures=report.failures, stopped=report.stopped,
