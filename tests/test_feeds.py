@@ -405,6 +405,28 @@ def test_min_interval_is_a_lower_bound(server):
     assert time.monotonic() - start >= 0.9  # three waits of at least 0.3 s
 
 
+def test_crawl_delay_of_robots_txt_is_honoured(server):
+    server.routes["/robots.txt"] = Route(body="User-agent: *\nCrawl-delay: 1\n", content_type="text/plain")
+    server.routes["/a"] = Route(body="x")
+    c = client(min_interval=0.0)
+    start = time.monotonic()
+    for _ in range(2):
+        c.get(server.url("/a"), robots=True)
+    assert time.monotonic() - start >= 1.0
+
+
+def test_client_settings_from_the_environment(monkeypatch):
+    from geo.feeds import make_client
+
+    monkeypatch.setenv("EVENT_ATLAS_USER_AGENT", "atlas-ops/2.0 (ops@example.org)")
+    monkeypatch.setenv("EVENT_ATLAS_FEED_MAX_MB", "0.5")
+    c = make_client(timeout=7)
+    assert (c.user_agent, c.max_bytes, c.timeout, c.min_interval) == ("atlas-ops/2.0 (ops@example.org)", 500_000, 7.0, 1.0)
+    monkeypatch.setenv("EVENT_ATLAS_FEED_MAX_MB", "lots")
+    with pytest.raises(ValueError, match="EVENT_ATLAS_FEED_MAX_MB"):
+        make_client()
+
+
 def test_huge_responses_are_refused(server):
     server.routes["/big.html"] = Route(body=b"x" * 300_000)
 
