@@ -177,6 +177,8 @@ def cmd_feeds(a) -> int:
     import threading
     from datetime import datetime, timezone
 
+    from tqdm import tqdm
+
     from .feeds import FeedReader, make_client, read_sources
     from .store import EventStore
 
@@ -201,8 +203,6 @@ def cmd_feeds(a) -> int:
         with EventStore(db) as store:
             client = make_client(a.timeout, stop)
             while True:
-                from tqdm import tqdm
-
                 # disable=None: a bar on a terminal, silence in logs and pipes.
                 with tqdm(total=0, unit="article", file=sys.stderr, disable=None) as bar:
                     def queued(n: int) -> None:
@@ -222,6 +222,7 @@ def cmd_feeds(a) -> int:
                 if a.every is None or stop.wait(a.every * 60):
                     break
     except KeyboardInterrupt:
+        print("stopped at once (articles stored so far are kept)", file=sys.stderr)
         return 130
     finally:
         for s, handler in previous.items():
