@@ -194,6 +194,87 @@ def cmd_synth_articles(a) -> int:
     return 0
 
 
+def cmd_feeds(a) -> int:
+    """Issue #15: read RSS/Atom feeds into the store, once or every `--every` minutes until
+    SIGTERM/SIGINT (which end the round after the current article: nothing fetched is lost)."""
+    import signal
+    import threading
+    from datetime import datetime, timezone
+
+    from tqdm import tqdm
+
+    from .feeds import FeedReader, make_client, read_sources
+    from .store import EventStore
+
+    urls, problems = read_sources(a.sources)
+    for p in problems:
+        print(f"failed: {p}", file=sys.stderr)
+    if not urls:
+        print("error: no feed URL to read", file=sys.stderr)
+        return 2
+    stop = threading.Event()
+
+    def on_signal(signum, _frame) -> None:
+        if stop.is_set():
+            raise KeyboardInterrupt  # a second signal: stop at once (stored articles are committed)
+        stop.set()
+        print(f"{signal.Signals(signum).name}: stopping after the current article", file=sys.stderr)
+
+    previous = {s: signal.signal(s, on_signal) for s in (signal.SIGTERM, signal.SIGINT)}
+    db = settings.db_path(a.db)
+    status = 0
+    try:
+        with EventStore(db) as store:
+            client = make_client(a.timeout, stop)
+            while True:
+                # disable=None: a bar on a terminal, silence in logs and pipes.
+                with tqdm(total=0, unit="article", file=sys.stderr, disable=None) as bar:
+                    def queued(n: int) -> None:
+                        bar.total += n
+                        bar.refresh()
+
+                    report = FeedReader(store, client, progress=bar.update, queued=queued).run(urls)
+                for w in report.warnings:
+                    print(f"warning: {w}", file=sys.stderr)
+                for s in report.skipped:
+                    print(f"skipped: {s}", file=sys.stderr)
+                for f in report.failures:
+                    print(f"failed: {f}", file=sys.stderr)
+                when = datetime.now(timezone.utc).isoformat(timespec="seconds")
+                print(f"{when} {db}: {report.summary()}", file=sys.stderr, flush=True)
+                status = max(report.exit_status(), 1 if problems else 0)
+                if a.every is None or stop.wait(a.every * 60):
+                    break
+    except KeyboardInterrupt:
+        print("stopped at once (articles stored so far are kept)", file=sys.stderr)
+        return 130
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+    return status
+
+
+def _positive(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be > 0, got {text!r}")
+    return value
+
+
+def _add_feeds_parser(sub) -> None:
+    f = sub.add_parser("feeds", help="fetch RSS/Atom feeds and their articles into the store")
+    f.add_argument("sources", nargs="+", metavar="SOURCE",
+                   help="feed URL (RSS 2.0, RSS 1.0/RDF, Atom) or text file of feed URLs (one a line, # comments)")
+    f.add_argument("--db", help="store path (default: $EVENT_ATLAS_DB or data/events.db)")
+    f.add_argument("--timeout", type=_positive, default=20.0, help="seconds per request (default 20)")
+    f.add_argument("--every", type=_positive, metavar="MINUTES",
+                   help="repeat every MINUTES until SIGTERM/SIGINT (default: run once)")
+    f.set_defaults(func=cmd_feeds)
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m geo", description="Event Atlas command line")
     sub = p.add_subparsers(dest="command", required=True)
@@ -246,11 +327,13 @@ def build_parser() -> argparse.ArgumentParser:
     sy.add_argument("--db", help="store path (default: $EVENT_ATLAS_DB or data/events.db)")
     sy.add_argument("--seed", type=int, default=0, help="random seed (same seed, same events)")
     sy.set_defaults(func=cmd_synth)
-    sa = sub.add_parser("synth-articles", help="write N synthetic wire-copy articles as JSON lines (throughput tests)")
+    sa = sub.add_parser("synth-articles",
+                        help="write N synthetic wire-copy articles as JSON lines (throughput tests)")
     sa.add_argument("n", type=int, help="number of articles")
     sa.add_argument("--out", required=True, help="output JSONL file ('-' for stdout)")
     sa.add_argument("--seed", type=int, default=0, help="random seed (same seed, same articles)")
     sa.set_defaults(func=cmd_synth_articles)
+    _add_feeds_parser(sub)
     return p
 
 

@@ -60,7 +60,11 @@ SETTINGS = (
     Setting("max_line_vertices", "EVENT_ATLAS_MAX_LINE_VERTICES", "50000",
             "Most vertices a reference line may have."),
     Setting("user_agent", "EVENT_ATLAS_USER_AGENT", "event-atlas/0.1 (+https://github.com/event-atlas)",
-            "User agent sent to the online geocoder (Nominatim's policy requires an identifying one)."),
+            "User agent sent to the online geocoder (Nominatim's policy requires an identifying one) "
+            "and to news sites by `python -m geo feeds`."),
+    Setting("feed_max_mb", "EVENT_ATLAS_FEED_MAX_MB", "5",
+            "Largest feed or article page `python -m geo feeds` downloads, in MB (after gzip); "
+            "bigger responses are refused by URL."),
 )
 _BY_NAME = {s.name: s for s in SETTINGS}
 

@@ -18,8 +18,9 @@ REPO = Path(__file__).resolve().parent.parent
 # Layer of each top-level part of the code (a higher layer may import any lower one).
 LAYERS = {
     "geo": 0, "geo.model": 0, "geo.errors": 0, "geo.settings": 0, "geo._files": 0, "geo._lazy": 0,
-    "geo.formats": 1, "geo.places": 1, "geo.nlp": 1, "geo.geometry": 1, "geo.store": 1,
-    "geo.pipeline": 2, "geo.ingest": 2, "geo.dask_ingest": 2, "geo.synth": 2, "geo.cli": 2, "geo.__main__": 2,
+    "geo.formats": 1, "geo.http_client": 1, "geo.places": 1, "geo.nlp": 1, "geo.geometry": 1, "geo.store": 1,
+    "geo.pipeline": 2, "geo.ingest": 2, "geo.dask_ingest": 2, "geo.feeds": 2, "geo.synth": 2, "geo.cli": 2,
+    "geo.__main__": 2,
     "geo.dashboard": 3,
     "ui": 4, "app": 4,
 }
@@ -37,6 +38,8 @@ CONFINED = {
     "shapefile": ("geo.geometry",),
     "dask": ("geo.dask_ingest",),
     "distributed": ("geo.dask_ingest",),
+    "feedparser": ("geo.feeds",),
+    "urllib3": ("geo.http_client",),
 }
 
 

@@ -1,7 +1,16 @@
 """Files in and out: article files, ACLED/GDELT event tables, CSV/GeoJSON/KML exports."""
-from .articles import ARTICLE_LOADERS, ARTICLE_SUFFIXES, LoadResult, iter_article_files, load_articles, read_text_file
+from .articles import (
+    ARTICLE_LOADERS,
+    ARTICLE_SUFFIXES,
+    LoadResult,
+    html_main_text,
+    iter_article_files,
+    load_articles,
+    read_text_file,
+)
 from .export import EXPORTERS, Exporter, to_csv, to_geojson, to_kml
 from .tables import is_gdelt, read_acled, read_gdelt
 
-__all__ = ["ARTICLE_LOADERS", "ARTICLE_SUFFIXES", "LoadResult", "iter_article_files", "load_articles", "read_text_file",
+__all__ = ["ARTICLE_LOADERS", "ARTICLE_SUFFIXES", "LoadResult", "html_main_text", "iter_article_files", "load_articles",
+           "read_text_file",
            "EXPORTERS", "Exporter", "to_csv", "to_geojson", "to_kml", "is_gdelt", "read_acled", "read_gdelt"]

@@ -117,17 +117,25 @@ def _load_json(path: Path, out: LoadResult) -> None:
             out.problems.append(str(exc))
 
 
-def _load_html(path: Path, out: LoadResult) -> None:
+def html_main_text(html: str, where: str) -> tuple[str, dict]:
+    """A web page's main text and its metadata (published, title, url, source: those found).
+
+    Main text only: scripts, styles, navigation and comments never reach the article text.
+    Shared by HTML files (ingest) and fetched pages (feeds). Raises ArticleError naming `where`.
+    """
     import trafilatura
 
-    html = read_text_file(path, out.warnings)
-    # Main text only: scripts, styles, navigation and comments never reach the article text.
     text = trafilatura.extract(html, include_comments=False, include_tables=False, favor_recall=True)
     if not text or not text.strip():
-        raise ArticleError(f"{path}: no article text found in the HTML")
+        raise ArticleError(f"{where}: no article text found in the HTML")
     meta = trafilatura.extract_metadata(html)
     found = {"published": meta.date, "title": meta.title, "url": meta.url, "source": meta.sitename} if meta else {}
-    _add_article(path, text, {k: v for k, v in found.items() if v}, out)
+    return text, {k: v for k, v in found.items() if v}
+
+
+def _load_html(path: Path, out: LoadResult) -> None:
+    text, meta = html_main_text(read_text_file(path, out.warnings), str(path))
+    _add_article(path, text, meta, out)
 
 
 def _load_text(path: Path, out: LoadResult) -> None:

@@ -135,7 +135,60 @@ def _migration_2(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE events ADD COLUMN acled_sub_event_type TEXT")
 
 
-_MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migration_1, _migration_2]
+def _migration_3(conn: sqlite3.Connection) -> None:
+    """Issue #15: feed state (conditional-request validators, items seen, failures) and feed runs."""
+    conn.execute(
+        """
+        CREATE TABLE feeds (
+            url           TEXT PRIMARY KEY,
+            title         TEXT,
+            etag          TEXT,
+            last_modified TEXT,
+            checked_at    TEXT,              -- last attempt
+            ok_at         TEXT,              -- last answer that was a feed (200) or not modified (304)
+            status        TEXT,              -- ok | not_modified | failed
+            error         TEXT,              -- reason of the last failure
+            failed_at     TEXT,
+            failures      INTEGER NOT NULL DEFAULT 0  -- failed checks in a row
+        )
+        """
+    )
+    conn.execute(
+        """
+        CREATE TABLE feed_items (
+            id            INTEGER PRIMARY KEY,  -- order seen (within one check, the feed's order)
+            feed_url      TEXT NOT NULL REFERENCES feeds(url) ON DELETE CASCADE,
+            link          TEXT NOT NULL,
+            title         TEXT,
+            published     TEXT,
+            first_seen_at TEXT NOT NULL,
+            status        TEXT NOT NULL DEFAULT 'pending',  -- pending | stored | known | failed | skipped
+            attempts      INTEGER NOT NULL DEFAULT 0,
+            error         TEXT,
+            tried_at      TEXT,
+            UNIQUE (feed_url, link)
+        )
+        """
+    )
+    conn.execute(
+        """
+        CREATE TABLE feed_runs (
+            id            INTEGER PRIMARY KEY,
+            started_at    TEXT NOT NULL,
+            finished_at   TEXT,
+            feeds         INTEGER,
+            not_modified  INTEGER,
+            articles      INTEGER,
+            events        INTEGER,
+            failures_json TEXT,
+            stopped       INTEGER NOT NULL DEFAULT 0  -- ended early by SIGTERM/SIGINT
+        )
+        """
+    )
+    conn.execute("CREATE INDEX articles_url ON articles(url)")
+
+
+_MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migration_1, _migration_2, _migration_3]
 
 #: Schema version this code writes; equals the number of migrations.
 SCHEMA_VERSION = len(_MIGRATIONS)

@@ -40,6 +40,7 @@ from .._files import utc_now as _now  # one copy for the store and the geocode c
 from ..errors import ConfigurationError, StoreError
 from ..model import Article, Event
 from .corrections import CORRECTABLE_FIELDS, validate_correction
+from .feeds import FeedState
 from .frame import FRAME_COLUMNS, decode_frame, read_frame
 from .schema import EVENT_FIELDS as _EVENT_FIELDS
 from .schema import JSON_FIELDS as _JSON_FIELDS
@@ -104,7 +105,7 @@ def _article(row) -> Article:
     )
 
 
-class EventStore:
+class EventStore(FeedState):
     """Articles, their events, corrections and ingest runs in one SQLite file.
 
     Opening creates the file and its parent directories if needed and brings the schema up to

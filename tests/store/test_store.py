@@ -379,3 +379,68 @@ def test_store_is_usable_from_another_thread(store):
     t.join()
     assert errors == []
     assert store.article_ids() == {"t1"}
+
+
+# --------------------------------------------------------------------------- feed state (#15)
+
+
+def test_migration_from_version_2_adds_feed_tables(tmp_path):
+    path = tmp_path / "old.db"
+    with EventStore(path) as s:
+        s.add_article_with_events(make_article(), make_events(), "v1")
+    conn = sqlite3.connect(path)
+    for table in ("feeds", "feed_items", "feed_runs"):
+        conn.execute(f"DROP TABLE {table}")
+    conn.execute("DROP INDEX articles_url")
+    conn.execute("PRAGMA user_version = 2")
+    conn.commit()
+    conn.close()
+    with EventStore(path) as s:
+        assert s.schema_version == SCHEMA_VERSION and s.count_events() == 2
+        assert s.stored_urls(["https://example.org/a1", "https://example.org/zz"]) == {"https://example.org/a1"}
+        assert s.feed_state("http://f") is None
+
+
+def test_feed_check_state_and_items(store):
+    url = "http://news.example/rss"
+    items = [{"link": "http://news.example/1", "title": "one", "published": "2024-05-14"},
+             {"link": "http://news.example/2"}]
+    store.record_feed_check(url, title="Desk", etag='"e1"', last_modified="Tue, 14 May 2024 10:00:00 GMT", items=items)
+    state = store.feed_state(url)
+    assert (state["title"], state["etag"], state["status"], state["failures"]) == ("Desk", '"e1"', "ok", 0)
+    assert [i["link"] for i in store.pending_feed_items(url, 3)] == ["http://news.example/1", "http://news.example/2"]
+
+    store.record_feed_check(url, error="timeout after 20 s")
+    store.record_feed_check(url, error="HTTP 503 Service Unavailable")
+    state = store.feed_state(url)
+    assert (state["status"], state["failures"], state["error"]) == ("failed", 2, "HTTP 503 Service Unavailable")
+    assert state["etag"] == '"e1"' and state["failed_at"]  # validators survive failures
+
+    store.record_feed_check(url, not_modified=True)
+    state = store.feed_state(url)
+    assert (state["status"], state["failures"], state["error"], state["etag"]) == ("not_modified", 0, None, '"e1"')
+
+    store.record_feed_item(url, "http://news.example/1", "stored")
+    for _ in range(2):
+        store.record_feed_item(url, "http://news.example/2", "failed", "HTTP 500 Internal Server Error")
+    assert [i["link"] for i in store.pending_feed_items(url, 3)] == ["http://news.example/2"]
+    assert store.pending_feed_items(url, 2) == []
+    # A later check listing the same items again adds nothing and resets nothing.
+    store.record_feed_check(url, title="Desk", etag='"e2"', items=items)
+    by_link = {i["link"]: i for i in store.feed_items(url)}
+    assert by_link["http://news.example/1"]["status"] == "stored"
+    assert by_link["http://news.example/2"]["attempts"] == 2
+    with pytest.raises(ValueError):
+        store.record_feed_item(url, "http://news.example/1", "bogus")
+
+
+def test_feed_runs_and_newest_article(store):
+    assert store.newest_article() == {"added_at": None, "published": None}
+    run = store.start_feed_run()
+    assert store.feed_runs()[0]["finished_at"] is None
+    store.finish_feed_run(run, feeds=3, not_modified=1, articles=2, events=5, failures=["x: timeout"], stopped=True)
+    (logged,) = store.feed_runs()
+    assert (logged["feeds"], logged["articles"], logged["failures"], logged["stopped"]) == (3, 2, ["x: timeout"], True)
+    store.add_article_with_events(make_article(), make_events(), "v1")
+    newest = store.newest_article()
+    assert newest["published"] == "2024-05-06" and newest["added_at"]
