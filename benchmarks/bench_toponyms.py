@@ -24,6 +24,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from geo.articles import jsonl_lines  # noqa: E402
 from geo.gazetteer import Gazetteer, build_index  # noqa: E402
 from geo.nlp import load_nlp  # noqa: E402
 from geo.toponyms import ToponymRecognizer  # noqa: E402
@@ -32,7 +33,7 @@ _REC: ToponymRecognizer | None = None
 
 
 def _load(path: Path) -> list[str]:
-    return [json.loads(line)["text"] for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [json.loads(line)["text"] for line in jsonl_lines(path.read_text(encoding="utf-8")) if line.strip()]
 
 
 def _run(texts: list[str]) -> tuple[int, float, float]:
