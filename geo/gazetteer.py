@@ -16,8 +16,8 @@ from geopy.geocoders.base import Geocoder
 from geopy.location import Location
 
 from . import settings
-from .gazetteer_build import (ALIASES_CSV, COUNTRIES_CSV, INDEX_VERSION, LARGE_FEATURES_TSV, SUPPLEMENT_CSV,
-                              build_index)
+from .gazetteer_build import (ALIASES_CSV, COUNTRIES_CSV, INDEX_VERSION, LARGE_FEATURES_TSV, SETTLEMENTS_TSV,
+                              SUPPLEMENT_CSV, build_index)
 from .names import normalize_name
 
 __all__ = ["Gazetteer", "OfflineGeocoder", "Place", "build_index", "normalize_name", "INDEX_VERSION"]
@@ -100,7 +100,7 @@ class Gazetteer:
         built = self.path.stat().st_mtime
         # Curated CSVs edited after the build: rebuild so the edit takes effect.
         newer = any(f.exists() and f.stat().st_mtime > built for f in (SUPPLEMENT_CSV, COUNTRIES_CSV, ALIASES_CSV,
-                                                                        LARGE_FEATURES_TSV))
+                                                                        LARGE_FEATURES_TSV, SETTLEMENTS_TSV))
         return v == str(INDEX_VERSION) and not newer
 
     def admin1_iso_code(self, country_code: str, admin1_code: str) -> str | None:

