@@ -1,7 +1,7 @@
 """Offline gazetteer: GeoNames data from PyPI compiled once into a compact SQLite index.
 
 The sources and the build are described in `gazetteer_build`. The 80 MB cities500 JSON is read
-only while building; afterwards lookups hit the SQLite file (~30 MB on disk, a few MB of page
+only while building; afterwards lookups hit the SQLite file (~33 MB on disk, a few MB of page
 cache), so the Streamlit app never holds the JSON in memory.
 """
 from __future__ import annotations
