@@ -269,13 +269,16 @@ class _Builder:
         """Oceans, seas, gulfs, bays, straits and macro-regions at GeoNames' ids and points.
 
         GeoNames holds some twice (two Red Seas, two Seas of Azov): the first id per name is kept.
+        A name a country bears ("America") stays the country's.
         """
+        countries = {p[0] for p in self.places if p[6] == "country"}
+        country_keys = {k for k, gid in self.names if gid in countries}
         for r in self.large:
             kind = _LARGE_KINDS.get(r["feature_code"])
             if kind not in ("water", "area"):
                 continue
             gid = int(r["geonameid"])
-            keys = {normalize_name(n) for n in (r["name"], r["asciiname"]) if n and is_latin(n)} - {""}
+            keys = {normalize_name(n) for n in (r["name"], r["asciiname"]) if n and is_latin(n)} - {""} - country_keys
             if not keys or any((kind, k) in self.large_keys for k in keys):
                 continue
             lat, lon = _point(r)
@@ -294,7 +297,10 @@ class _Builder:
                 same = [self.large_keys.get((kind, normalize_name(n))) for n in names if n]
                 same = [g for g in same if g]
                 if same:
-                    # GeoNames has this sea or region: its id and point, the curated names and demonyms.
+                    # GeoNames has this sea or region: its id and point, the curated names, demonyms
+                    # and size (GeoNames gives none; the prior of an area grows with it).
+                    k = next(k for k, p in enumerate(self.places) if p[0] == same[0])
+                    self.places[k] = (*self.places[k][:7], int(r.get("population") or 0), self.places[k][8])
                     self.add_names(same[0], names)
                     if r.get("demonyms"):
                         self.add_names(same[0], r["demonyms"].split("|"), self.demonyms)

@@ -29,7 +29,8 @@ def test_stale_index_is_rebuilt(tmp_path):
     ("Russia", "country", "RU"), ("U.S.", "country", "US"), ("UK", "country", "GB"),
     ("Holy See", "country", "VA"), ("Europe", "continent", ""), ("Middle East", "area", ""),
     ("Black Sea", "water", ""), ("California", "region", "US"), ("Orange County", "district", "US"),
-    ("Kharkiv", "city", "UA"), ("Kent", "district", "GB"),
+    ("Kharkiv", "city", "UA"), ("Kent", "district", "GB"), ("America", "country", "US"),
+    ("Latin America", "area", ""),
 ])
 def test_best_entry_by_prior(gazetteer, name, feature, cc):
     loc = OfflineGeocoder(gazetteer).geocode(name)
