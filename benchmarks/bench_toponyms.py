@@ -24,6 +24,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from geo.formats import jsonl_lines  # noqa: E402
 from geo.nlp.spacy_model import load_nlp  # noqa: E402
 from geo.nlp.toponyms import ToponymRecognizer  # noqa: E402
 from geo.pipeline import make_recognizer  # noqa: E402
@@ -33,7 +34,7 @@ _REC: ToponymRecognizer | None = None
 
 
 def _load(path: Path) -> list[str]:
-    return [json.loads(line)["text"] for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [json.loads(line)["text"] for line in jsonl_lines(path.read_text(encoding="utf-8")) if line.strip()]
 
 
 def _run(texts: list[str]) -> tuple[int, float, float]:

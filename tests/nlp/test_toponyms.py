@@ -213,3 +213,25 @@ def test_landmarks_are_places_of_their_own(extractor, nlp):
 def test_division_codes_that_are_words_stay_words(extractor, nlp):
     tops = annotate(extractor, nlp, "Storms hit Tulsa and Norman. OK, officials said, the damage was light.")
     assert "OK" not in tops and tops["Tulsa"].place.admin1_code == "OK"
+
+
+# Bahachivka: two villages of under 1,000 people, in Cherkasy (UA.01) and Mykolaiv (UA.16) oblasts.
+def test_same_named_villages_without_context_are_not_guessed(extractor, nlp):
+    assert resolve(extractor, nlp, "Russian drones hit the village of Bahachivka overnight.")["Bahachivka"] is None
+
+
+@pytest.mark.parametrize("text,admin1", [
+    ("Russian drones hit the village of Bahachivka in the Mykolaiv region overnight.", "16"),
+    ("The governor of Cherkasy Oblast said Russian drones hit the village of Bahachivka overnight.", "01"),
+    ("Russian drones hit Zvenyhorodka overnight. Debris fell on the village of Bahachivka.", "01"),  # 10 km away
+    ("Russian drones hit Pervomaisk overnight. Debris fell on the village of Bahachivka.", "16"),  # 25 km away
+])
+def test_context_chooses_among_same_named_villages(extractor, nlp, text, admin1):
+    place = resolve(extractor, nlp, text)["Bahachivka"]
+    assert (place.feature, place.country_code, place.admin1_code) == ("city", "UA", admin1)
+
+
+def test_same_named_villages_of_the_named_division_resolve_to_that_division(extractor, nlp):
+    # Zaporizhzhia oblast has two villages called Vysoke, 56 km apart: the oblast is what the text supports.
+    place = resolve(extractor, nlp, "Russian troops shelled the village of Vysoke in the Zaporizhzhia region.")["Vysoke"]
+    assert (place.feature, place.country_code, place.admin1_code) == ("region", "UA", "26")

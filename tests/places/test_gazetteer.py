@@ -29,7 +29,8 @@ def test_stale_index_is_rebuilt(tmp_path):
     ("Russia", "country", "RU"), ("U.S.", "country", "US"), ("UK", "country", "GB"),
     ("Holy See", "country", "VA"), ("Europe", "continent", ""), ("Middle East", "area", ""),
     ("Black Sea", "water", ""), ("California", "region", "US"), ("Orange County", "district", "US"),
-    ("Kharkiv", "city", "UA"), ("Kent", "district", "GB"),
+    ("Kharkiv", "city", "UA"), ("Kent", "district", "GB"), ("America", "country", "US"),
+    ("Latin America", "area", ""),
 ])
 def test_best_entry_by_prior(gazetteer, name, feature, cc):
     loc = OfflineGeocoder(gazetteer).geocode(name)
@@ -75,3 +76,29 @@ def test_divisions_carry_their_iso_3166_2_codes(gazetteer):
     assert gazetteer.admin1_iso_code(bc.country_code, bc.admin1_code) == "BC"
     kharkiv = gazetteer.region_of("UA", "07")
     assert gazetteer.admin1_iso_code("UA", "07") == "63" and kharkiv is not None  # ISO UA-63
+
+
+def test_countries_divisions_and_continents_stand_at_geonames_points(gazetteer):
+    geocode = OfflineGeocoder(gazetteer).geocode
+    japan = geocode("Japan")
+    assert japan.raw["geonameid"] == 1861060
+    assert (round(japan.latitude, 2), round(japan.longitude, 2)) == (35.69, 139.75)
+    kharkiv = gazetteer.region_of("UA", "07")
+    assert kharkiv.geonameid == 706482 and (kharkiv.lat, kharkiv.lon) == (49.5, 36.5)
+    europe = geocode("Europe")
+    assert europe.raw["geonameid"] == 6255148 and round(europe.latitude, 3) == 48.691
+
+
+def test_seas_and_regions_carry_geonames_ids_and_keep_curated_names(gazetteer):
+    geocode = OfflineGeocoder(gazetteer).geocode
+    black_sea = geocode("Black Sea")
+    assert black_sea.raw["geonameid"] == 630673 and black_sea.raw["source"] == "gazetteer"
+    assert geocode("Arabian Gulf").raw["geonameid"] == 235616  # the supplement's alias, GeoNames' Persian Gulf
+    assert geocode("Levant").raw["feature"] == "area"  # a GeoNames region no curated row had
+    assert gazetteer.demonym("Middle Eastern").geonameid == 6269133
+
+
+def test_theatre_villages_missing_from_cities500_come_with_their_geonameids(gazetteer):
+    # Bobrytsia, Cherkasy oblast: in GeoNames' populated places but not in cities500.
+    [village] = [c for c in gazetteer.candidates("Bobrytsia") if c.geonameid == 712006]
+    assert (village.feature, village.country_code, village.admin1_code, village.population) == ("city", "UA", "01", 0)
