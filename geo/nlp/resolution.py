@@ -21,7 +21,7 @@ import difflib
 import re
 
 from ..geometry import great_circle_km
-from ..places import Gazetteer, Place, normalize_name, prior
+from ..places import Gazetteer, Place, normalize_name, prior, region_keys
 from .toponym import Toponym
 
 _CONTAINER_FEATURES = ("region", "country")
@@ -31,10 +31,17 @@ _UNRELATED_ALIAS_PENALTY = 3.0
 _VILLAGE_POPULATION = 1000  # below this (or unknown: 0) a settlement is one of many same-named villages
 _CONTEXT_MARGIN = 0.5  # less context evidence than this between two villages: choosing is a guess
 _SAME_PLACE_KM = 25
-_BEFORE = re.compile(r"([A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+)?)\s+(?:region\s+|oblast\s+|state\s+)?"
-                     r"(?:town|city|village|port|settlement|district|suburb|county)\s+of\s*$")
-_AFTER = re.compile(r"^\s*(?:,|in|of)?\s*(?:the\s+)?(?:[A-Z]\w+'s\s+)?([A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+)?)\s+"
-                    r"(region|oblast|territory|krai|province)")
+_SMALL_ABROAD = 20_000  # a place this small needs its country named in the article
+# Bounded repetitions only: these run on article text, and must stay linear on any input (#19).
+_NAME = r"[A-Z][\w'’-]{0,40}(?: [A-Z][\w'’-]{0,40})?"
+_BEFORE = re.compile(r"(?<![\w'’-])(" + _NAME + r")\s{1,3}(?:region\s{1,3}|oblast\s{1,3}|state\s{1,3})?"
+                     r"(?:town|city|village|port|settlement|district|suburb|county)\s{1,3}of\s{0,3}$")
+_REGION_WORD = r"(?i:region|oblast|territory|krai|province)"
+_AFTER = re.compile(r"^\s{0,3}(?:,|in|of)?\s{0,3}(?:the\s{1,3})?(?:[A-Z]\w{0,40}(?:'s|’s)\s{1,3})?"
+                    r"(?:(?i:border|north|south|east|west|central)\w{0,8}\s{1,3})?"
+                    r"(?:(" + _NAME + r")\s{1,3}" + _REGION_WORD + r"|" + _REGION_WORD + r"\s{1,3}of\s{1,3}(" + _NAME + r")|"
+                    # "the Tsentralnyi and Zavodskyi districts of Uman": parts of that city
+                    r"(?:and\s{1,3}[A-Z]\w{0,40}\s{1,3})?(?i:district|neighbou?rhood|suburb)s?\s{1,3}of\s{1,3}(?:the\s{1,3})?(" + _NAME + r"))")
 
 
 def haversine_km(a: Place, b: Place) -> float:
@@ -62,14 +69,72 @@ class Resolver:
                 continue  # recognised with its country
             key = (t.name.casefold(), t.is_region_phrase, containers.get(id(t), ()), list_kinds.get(id(t)))
             if key in by_name:
-                t.place = by_name[key]
+                t.place, t.approximate = by_name[key]
                 continue
             t.place = self._choose(doc, t, context_cc, context_a1, anchors, containers.get(id(t), ()),
                                    list_kinds.get(id(t)))
-            by_name[key] = t.place
+            if t.place is not None and t.place.feature == "country":
+                t.place = self._own_named_city(t, t.place, toponyms) or t.place
+            if t.place is not None and self._abroad(t, t.place, toponyms):
+                t.place = None
+            by_name[key] = (t.place, t.approximate)
             if t.place is not None and t.place.feature in ("city", "district"):
                 anchors.append(t.place)  # divisions count through context_a1 instead
+        # "the Dnipropetrovsk region" ... "the Dnipropetrovsk advance": a bare name the article also
+        # writes as a region phrase is that region when the city reading needs an old or foreign name.
+        regions = {t.name.casefold(): t.place for t in toponyms
+                   if t.is_region_phrase and t.place is not None and t.place.feature == "region"}
+        for t in toponyms:
+            region = regions.get(t.name.casefold())
+            if region is not None and t.place is not None and t.place.feature == "city" and difflib.SequenceMatcher(
+                    None, normalize_name(t.place.name), normalize_name(t.name)).ratio() < _VARIANT_SIMILARITY + 0.3:
+                t.place = region  # (a spelling variant, "Vinnytsia" for "Vinnytsya", is still the city)
         return toponyms
+
+    @staticmethod
+    def _named_countries(t: Toponym, toponyms) -> set[str]:
+        """Countries the article's other names point to: a country, or a place found in one only."""
+        named: set[str] = set()
+        for o in toponyms:
+            if o is t or o.is_demonym or o.name.casefold() == t.name.casefold():
+                continue  # "Russian troops" names the actor, not where the place lies
+            ccs = {c.country_code for c in o.candidates}
+            if len(ccs) == 1:
+                named |= ccs
+            named |= {c.country_code for c in o.candidates if c.feature == "country"}
+        return named
+
+    def _own_named_city(self, t: Toponym, country: Place, toponyms) -> Place | None:
+        """'Uman' is the Ukrainian city, not Oman under a transliterated alias; 'Holland' in an
+        Irish article is still the Netherlands (an exonym, not a spelling variant)."""
+        written = normalize_name(t.name)
+        owns = [c for c in t.candidates if c.feature == "city" and normalize_name(c.name) == written
+                and c.population >= _OWN_NAME_POPULATION]
+        if not owns or normalize_name(country.name) == written:
+            return None
+        own = max(owns, key=lambda c: c.population)
+        named = self._named_countries(t, toponyms)
+        variant = difflib.SequenceMatcher(None, normalize_name(country.name), written).ratio() >= 0.7
+        return own if own.country_code in named or (variant and country.country_code not in named) else None
+
+    @classmethod
+    def _abroad(cls, t: Toponym, place: Place, toponyms) -> bool:
+        """A weak match outside every country the article names (a transliterated village read as
+        a capital abroad, a surname read as a hamlet in Brazil): reached through an alias, or a small place, while the article's other
+        names (a country, a place only found in one country) point elsewhere."""
+        if place.feature not in ("city", "district", "region") or not place.country_code:
+            return False
+        own = normalize_name(place.name)
+        written = normalize_name(t.name)
+        alias = own != written and not own.startswith(written + " ") and not written.startswith(own + " ") \
+            and difflib.SequenceMatcher(None, own, written).ratio() < 0.8  # "Quebec City", "Nikolaev": its own
+        if place.feature == "region":
+            if region_keys(t.name, []) & region_keys(place.name, []):
+                return False  # "Adygea" for the Republic of Adygea: its own name
+        elif not alias and place.population >= _SMALL_ABROAD:
+            return False
+        named = cls._named_countries(t, toponyms)
+        return bool(named) and place.country_code not in named
 
     @staticmethod
     def _context(toponyms) -> tuple[dict[str, float], set[tuple[str, str]]]:
@@ -144,9 +209,12 @@ class Resolver:
         before = doc[max(0, t.token_start - 6): t.token_start].text
         mb = _BEFORE.search(before)
         if mb:
-            return list(self.gazetteer.candidates(re.sub(r"^(?:The|In|At|Of)\s+", "", mb.group(1))))
+            # "The town of Yelets": "The" names no region ("The" is a gazetteer alias abroad)
+            name = re.sub(r"^(?:The|In|At|Of|A|An)(?:\s+|$)", "", mb.group(1))
+            if name:
+                return list(self.gazetteer.candidates(name))
         m = _AFTER.match(doc[t.token_end: min(len(doc), t.token_end + 8)].text)
-        return list(self.gazetteer.candidates(m.group(1))) if m else []
+        return list(self.gazetteer.candidates(m.group(1) or m.group(2) or m.group(3))) if m else []
 
     def _choose(self, doc, t: Toponym, context_cc, context_a1, anchors: list[Place], containers,
                 list_kind: str | None = None) -> Place | None:
@@ -209,10 +277,25 @@ class Resolver:
             # "Hlyboke in the Kharkiv region" with no Hlyboke there in the gazetteer: the region
             # is the most specific place the text supports, better than a namesake elsewhere.
             region = next((c for c in near_regions if c.feature == "region"), None)
+            if region is None and near_regions:
+                city = max(near_regions, key=lambda c: c.population)
+                if context_cc.get(city.country_code, 0.0) > 0:  # not "the English city of X"
+                    region = self.gazetteer.region_of(city.country_code, city.admin1_code)
             if region is not None:
+                # A village name shared by places in several other regions of that country
+                # ("Pavlivka"): the named region is the reading; one namesake elsewhere is a guess.
+                regions = {c.admin1_code for c in cands if c.country_code == region.country_code}
+                t.approximate = len(regions) < 3
                 return region
         if t.is_region_phrase and best is not None and best.feature == "city":
             region = self.gazetteer.region_of(best.country_code, best.admin1_code)
+            # "the Lipetsk region" is the oblast named after its centre; "the Shchyolkovo region" (an
+            # urban district the gazetteer lacks) stays at its town, not the whole Moscow Oblast.
+            if region is not None and written in region_keys(region.name, []):
+                return region
+            if region is not None and region.population and best.population < 0.1 * region.population \
+                    and not any(c.feature == "region" for c in t.candidates):
+                return best
             if region is not None:
                 return region
         return best

@@ -24,6 +24,7 @@ class Toponym:
     candidates: tuple[Place, ...] = field(default=(), repr=False)
     is_demonym: bool = False  # "Russian": the country as a modifier, never an event's place
     within: str | None = None  # "Colorado" when the name is "Colorado State University"
+    approximate: bool = False  # resolved to the region named next to it, the name itself unknown there
 
     def to_dict(self, article_id: str) -> dict:
         """One line of `python -m geo toponyms` output."""

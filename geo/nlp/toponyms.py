@@ -36,6 +36,9 @@ _NOT_PLACES = {
     "central", "western", "eastern", "northern", "southern", "federal", "republic", "university",
     "vice", "king", "leader", "officer", "mission", "justice", "god", "star", "bank", "street",
     "chamber", "commerce",
+    # Generic words a gazetteer lists as some far-away place's alias ("Region", "Island", "Bay").
+    "region", "regions", "oblast", "district", "island", "islands", "bay", "province", "territory",
+    "krai", "sea", "river", "lake", "port", "airport", "base", "border", "front", "capital",
 }
 _MAX_NGRAM = 4
 _SMALL_PLACE = 5000
@@ -62,6 +65,26 @@ _NAME_ENTS = ("PERSON", "ORG", "WORK_OF_ART", "EVENT", "LAW", "LOC", "FAC", "PRO
 
 
 _SETTLEMENT_CUES = {"village", "town", "settlement", "hamlet", "city", "port", "district"}
+
+
+_LIST_WORDS = {"towns", "villages", "settlements", "cities", "localities", "notably", "including", "namely"}
+
+
+def _list_cue(doc, start: int) -> bool:
+    """'nearby villages, notably Pavlivka, Bohoiavlenka and Sosnivka', 'near Pavlivka and
+    Sosnivka': a name in a list that a settlement word or a place preposition introduces."""
+    k, steps = start - 1, 0
+    if k < 0 or doc[k].lower_ not in (",", "and", "or", "notably", "including", "namely"):
+        return False
+    while k >= 0 and steps < 16:
+        t = doc[k]
+        if t.lower_ in _LIST_WORDS or t.lower_ in _STRONG_PLACE_CUES:
+            return True
+        if not (t.text in (",", "and", "or") or t.pos_ == "PROPN" or t.is_title):
+            return False
+        k -= 1
+        steps += 1
+    return False
 
 
 def _is_name_token(tok) -> bool:
@@ -176,7 +199,9 @@ class ToponymRecognizer:
                 continue
             first = ent.start + (1 if ent[0].lower_ == "the" else 0)
             # "Abuja Chamber of Commerce and Industry" tagged PERSON: people's names have no "of".
-            is_person = ent.label_ == "PERSON" and not any(t.lower_ == "of" for t in ent)
+            # "NIKOPOL - Ukraine’s Nikopol" tagged PERSON: a dateline and a dash, no name.
+            is_person = ent.label_ == "PERSON" and not any(t.lower_ == "of" for t in ent) and not (
+                any(t.text in ("-", "–", "—") for t in ent) and any(t.is_upper and len(t) > 3 for t in ent))
             if is_person:
                 if self.gazetteer.candidates(ent.text):
                     continue  # the whole "name" is a place: "Kryvyi Rih" tagged PERSON
@@ -339,7 +364,7 @@ class ToponymRecognizer:
         prev2 = doc[span.start - 2].lower_ if span.start >= 2 else ""
         after = doc[span.end: span.end + 6].text
         cue = (prev in _PLACE_PREPOSITIONS or (prev == "of" and prev2 in _SETTLEMENT_WORDS)
-               or bool(_REGION_AFTER.match(after)))
+               or bool(_REGION_AFTER.match(after)) or _list_cue(doc, span.start))
         if ent_label == "PERSON" and len(span) == 1:
             # A lone first name or surname ("Kelly said") that is also a village: a cue or a town.
             return cue or max(c.population for c in cands) >= _PERSON_OR_TOWN
@@ -361,8 +386,8 @@ class ToponymRecognizer:
     def _region_phrase(doc, span) -> bool:
         nxt = doc[span.end] if span.end < len(doc) else None
         prev2 = doc[span.start - 2: span.start] if span.start >= 2 else None
-        if nxt is not None and nxt.lower_ in REGION_WORDS:
-            return True
+        if nxt is not None and nxt.lower_ in REGION_WORDS - {"district", "area"}:
+            return True  # "the Yelets district": the district around that town, placed at the town
         # "the region of Volgograd" names a region; "a residential district of Kyiv" a part of a city.
         if prev2 is not None and prev2[1].lower_ == "of" and prev2[0].lower_ in REGION_WORDS - {"area", "district"}:
             return True

@@ -235,3 +235,12 @@ def test_same_named_villages_of_the_named_division_resolve_to_that_division(extr
     # Zaporizhzhia oblast has two villages called Vysoke, 56 km apart: the oblast is what the text supports.
     place = resolve(extractor, nlp, "Russian troops shelled the village of Vysoke in the Zaporizhzhia region.")["Vysoke"]
     assert (place.feature, place.country_code, place.admin1_code) == ("region", "UA", "26")
+
+
+def test_old_city_name_written_as_a_region_phrase_elsewhere_is_the_region(extractor, nlp):
+    """'the Kirovohrad region' ... 'Kirovohrad officials': the region (the city was renamed)."""
+    text = "Drones were downed over the Kirovohrad region. Kirovohrad officials reported no damage."
+    doc = nlp(text)
+    places = [t.place for t in extractor.recognizer.resolve(doc, extractor.recognizer.recognize(doc))
+              if t.name == "Kirovohrad"]
+    assert places and {p.feature for p in places} == {"region"}
