@@ -4,7 +4,6 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 from datetime import date
-from typing import ClassVar
 
 # The border every stored event's `border_distance_km` is measured to; the dashboard offers others.
 DEFAULT_BORDER = ("UA", "RU")
@@ -101,19 +100,14 @@ class Event:
     geo_source: str | None = None  # gazetteer | supplement | cache | nominatim
     border_distance_km: float | None = None
     border_side: str | None = None  # ISO alpha-2 of the country the point lies in
-    # 0-1 from the extractor's evidence (trigger, place, modality, attribution, date). Set per
-    # event by the extractor and carried by to_dict()/from_dict() (so `extract` output has it),
-    # but not yet a dataclass field: the store writes exactly the fields and refuses to open
-    # without a column for each, so it becomes a field together with the store migration.
-    confidence: ClassVar[float | None] = None
+    # 0-1 from the extractor's evidence (trigger, place match and specificity, modality,
+    # attribution, date certainty); None for imported rows (ACLED/GDELT keep their own coding).
+    confidence: float | None = None
 
     def to_dict(self) -> dict:
-        return {**dataclasses.asdict(self), "confidence": self.confidence}
+        return dataclasses.asdict(self)
 
     @classmethod
     def from_dict(cls, d: dict) -> "Event":
         names = {f.name for f in dataclasses.fields(cls)}
-        event = cls(**{k: v for k, v in d.items() if k in names})
-        if d.get("confidence") is not None:
-            event.confidence = d["confidence"]
-        return event
+        return cls(**{k: v for k, v in d.items() if k in names})

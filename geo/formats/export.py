@@ -23,9 +23,9 @@ import pandas as pd
 
 #: Columns exported, in order (those missing from the frame are skipped).
 EXPORT_COLUMNS = (
-    "event_id", "date", "date_precision", "event_type", "sub_type", "place", "precision", "lat", "lon",
-    "country_code", "admin1", "claimed_by", "verified", "quantities", "border_distance_km", "border_side",
-    "pair_km", "line_km", "evidence", "article_id", "title", "url", "source", "published",
+    "event_id", "event_key", "date", "date_precision", "event_type", "sub_type", "place", "precision", "lat",
+    "lon", "country_code", "admin1", "claimed_by", "verified", "confidence", "quantities", "border_distance_km",
+    "border_side", "pair_km", "line_km", "evidence", "article_id", "title", "url", "source", "published",
 )
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")  # ＝＋－＠
 KML_NS = "http://www.opengis.net/kml/2.2"

@@ -188,7 +188,13 @@ def _migration_3(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX articles_url ON articles(url)")
 
 
-_MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migration_1, _migration_2, _migration_3]
+def _migration_4(conn: sqlite3.Connection) -> None:
+    """Issue #11: the extractor's confidence in each event (0-1; NULL for imported rows and for
+    events of older extractors until they are re-extracted)."""
+    conn.execute("ALTER TABLE events ADD COLUMN confidence REAL")
+
+
+_MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migration_1, _migration_2, _migration_3, _migration_4]
 
 #: Schema version this code writes; equals the number of migrations.
 SCHEMA_VERSION = len(_MIGRATIONS)

@@ -100,3 +100,13 @@ def test_kml_name_and_extended_data_are_escaped_for_html_balloons():
     assert "&lt;img" in mark.find("k:name", ns).text
     title = next(d for d in mark.findall(".//k:Data", ns) if d.get("name") == "title")
     assert title.find("k:value", ns).text == "&lt;b&gt;t&lt;/b&gt;"
+
+
+def test_exports_carry_the_event_key_and_the_confidence():
+    """#11: every export says how sure the extractor was; the key is what `correct` takes."""
+    df = _frame().assign(event_key=[f"a#{i}" for i in range(len(HOSTILE) + 1)],
+                         confidence=[0.8] * len(HOSTILE) + [None])
+    rows = list(csv.DictReader(io.StringIO(to_csv(df).decode("utf-8-sig"))))
+    assert (rows[0]["event_key"], rows[0]["confidence"], rows[-1]["confidence"]) == ("a#0", "0.8", "")
+    feature = json.loads(to_geojson(df))["features"][0]
+    assert feature["properties"]["confidence"] == 0.8 and feature["properties"]["event_key"] == "a#0"

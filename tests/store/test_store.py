@@ -384,7 +384,7 @@ def test_store_is_usable_from_another_thread(store):
 # --------------------------------------------------------------------------- feed state (#15)
 
 
-def test_migration_from_version_2_adds_feed_tables(tmp_path):
+def test_migration_from_version_2_adds_feed_tables_and_confidence(tmp_path):
     path = tmp_path / "old.db"
     with EventStore(path) as s:
         s.add_article_with_events(make_article(), make_events(), "v1")
@@ -392,6 +392,7 @@ def test_migration_from_version_2_adds_feed_tables(tmp_path):
     for table in ("feeds", "feed_items", "feed_runs"):
         conn.execute(f"DROP TABLE {table}")
     conn.execute("DROP INDEX articles_url")
+    conn.execute("ALTER TABLE events DROP COLUMN confidence")  # migration 4 (#11)
     conn.execute("PRAGMA user_version = 2")
     conn.commit()
     conn.close()
@@ -399,6 +400,7 @@ def test_migration_from_version_2_adds_feed_tables(tmp_path):
         assert s.schema_version == SCHEMA_VERSION and s.count_events() == 2
         assert s.stored_urls(["https://example.org/a1", "https://example.org/zz"]) == {"https://example.org/a1"}
         assert s.feed_state("http://f") is None
+        assert s.events_frame()["confidence"].isna().all()  # old events: unknown until re-extracted
 
 
 def test_feed_check_state_and_items(store):
@@ -444,3 +446,12 @@ def test_feed_runs_and_newest_article(store):
     store.add_article_with_events(make_article(), make_events(), "v1")
     newest = store.newest_article()
     assert newest["published"] == "2024-05-06" and newest["added_at"]
+
+
+def test_confidence_is_stored_and_read_back(store):
+    """#11: the extractor's confidence survives the store (and is None where nobody gave one)."""
+    events = make_events()
+    events[0].confidence = 0.72
+    store.add_article_with_events(make_article(), events, "v1")
+    frame = store.events_frame().sort_values("evidence_start")
+    assert frame["confidence"].tolist()[0] == pytest.approx(0.72) and pd.isna(frame["confidence"].tolist()[1])
