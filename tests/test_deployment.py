@@ -15,7 +15,7 @@ def _norm(name: str) -> str:
 
 def _pins(path: Path) -> dict[str, tuple[str, str]]:
     out = {}
-    for line in path.read_text().splitlines():
+    for line in path.read_text().replace("\\\n", " ").splitlines():  # logical lines (pip joins "\\")
         if m := PIN.match(line.strip()):
             out[_norm(m.group(1))] = (m.group(2), line)
     return out
