@@ -14,8 +14,8 @@ import re
 
 from ..places import normalize_name
 from .layout import _dateline
+from .name_words import REGION_WORDS
 from .toponym import Toponym
-from .toponyms import REGION_WORDS
 from .triggers import REPORTING, TRIGGERS
 
 # Titles whose place names whom they speak for ("the governor of the Lipetsk region", "Kyiv mayor").

@@ -22,8 +22,9 @@ from .dates import COARSE_PRECISIONS, RELATIVE_KINDS, find_dates
 from .event_places import PlaceRules
 from .layout import _is_heading, _sentences
 from .mentions import _debris_of_interceptions, drop_explained_explosions, drop_headline_repeats, merge_mentions
+from .recognize import ToponymRecognizer
 from .reporting import UNVERIFIED, VAGUE_TIME, ReportRules, quantities
-from .toponyms import Toponym, ToponymRecognizer
+from .toponym import Toponym
 from .triggers import TriggerRules
 
 REGIONAL_SOURCE = re.compile(r"\b(?:the )?(?:regional|local) (?:governor|authorities|administration)\b", re.I)
