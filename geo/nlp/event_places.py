@@ -89,22 +89,25 @@ class PlaceRules:
         nxt = doc[top.token_end] if top.token_end < len(doc) else None
         prev = doc[top.token_start - 1] if top.token_start > 0 else None
         prev2 = doc[top.token_start - 2] if top.token_start > 1 else None
-        if nxt is not None and nxt.text in ("-", "–") and top.token_end + 1 < len(doc) and doc[top.token_end + 1].lower_ in ("based", "backed", "supplied", "made"):
+        if nxt is not None and nxt.text in ("-", "–") and top.token_end + 1 < len(doc) \
+                and doc[top.token_end + 1].lower_ in ("based", "backed", "supplied", "made"):
             return True  # "Washington-based", "US-supplied"
         if nxt is not None and nxt.text in ("'s", "’s") and top.place.feature == "country":
             return True  # "Ukraine's Kharkiv region": a qualifier, not the place
         if top.place.feature == "country" and last.dep_ in ("nsubj", "nsubjpass") and not (
                 etype == "interception" and COUNTRY_WIDE.search(last.sent.text)):
             return True  # "the US approved an aid package": the country acts, it is no place
-        if prev is not None and prev.lower_ == "of" and prev2 is not None and (prev2.lower_ in COMPASS or prev2.lower_ in ("km", "kilometres", "kilometers", "miles")) and prev2.lower_ not in ("kilometres", "km") \
+        if prev is not None and prev.lower_ == "of" and prev2 is not None and (
+                prev2.lower_ in COMPASS or prev2.lower_ in ("km", "kilometres", "kilometers", "miles")) \
+                and prev2.lower_ not in ("kilometres", "km") \
                 and not (top.token_start >= 3 and doc[top.token_start - 3].lower_ == "the"):
             return True  # "east of Kharkiv": a reference point (but "in the south of the region" is inside)
         if prev is not None and prev.lower_ == "from" and etype not in ("diplomacy", "territorial_change"):
             return True  # "drones launched from Ukraine": the origin (but "withdrew from X" is X)
         if nxt is not None and nxt.lower_ in ("river", "sea", "lake", "reservoir", "mountains", "canal"):
             return True  # "across the Dnipro river": a river, not the city of the same name
-        if prev is not None and prev.lower_ in ("near", "outside") and prev2 is not None and prev2.ent_type_ in ("GPE", "LOC", "FAC", "") \
-                and top.token_start - 2 in ends:
+        if prev is not None and prev.lower_ in ("near", "outside") and prev2 is not None \
+                and prev2.ent_type_ in ("GPE", "LOC", "FAC", "") and top.token_start - 2 in ends:
             return True  # "Krasnohorivka near Donetsk": Donetsk only locates the other place
         head = last.head
         if last.dep_ == "dobj" and head.lemma_.lower() not in TRIGGERS and not any(
@@ -116,9 +119,11 @@ class PlaceRules:
         if last.dep_ in ("nsubj", "nsubjpass") and head.lemma_.lower() in REPORTING | {"do", "say"}:
             return True
         # Where it was announced: "In Moscow, the ministry reported", "said in Kiev".
-        if last.dep_ == "pobj" and head.lower_ in ("in", "from") and head.head.lemma_.lower() in REPORTING and etype != "diplomacy":
+        if last.dep_ == "pobj" and head.lower_ in ("in", "from") and head.head.lemma_.lower() in REPORTING \
+                and etype != "diplomacy":
             return True
-        if last.dep_ == "pobj" and head.head.lemma_.lower() in ("official", "officials") and head.head.head.lemma_.lower() in REPORTING:
+        if last.dep_ == "pobj" and head.head.lemma_.lower() in ("official", "officials") \
+                and head.head.head.lemma_.lower() in REPORTING:
             return True  # "Officials in Moscow said"
         return False
 
@@ -196,7 +201,8 @@ class PlaceRules:
             prev = self._by_end.get(top.token_start - 2)
             return (prev is not None and prev.place is not None and prev.place.feature == "city"
                     and doc[top.token_start - 1].lower_ == "in" and prev.place.geonameid != top.place.geonameid
-                    and (prev.place.country_code, prev.place.admin1_code) == (top.place.country_code, top.place.admin1_code))
+                    and (prev.place.country_code, prev.place.admin1_code)
+                    == (top.place.country_code, top.place.admin1_code))
         k = top.token_start - 1
         while k >= 0 and k >= top.token_start - 6 and (doc[k].lower_ in _CONTAINER_FILLER or doc[k].ent_type_ == "GPE"
                                                      and doc[k].lower_ not in ("in", "of", ",")):
@@ -256,7 +262,8 @@ class PlaceRules:
 
     def _jurisdiction(self, top: Toponym, doc) -> list[Toponym]:
         """The area a titled speaker answers for: a governor's region, a mayor's city."""
-        k = top.token_end if top.token_end < len(doc) and doc[top.token_end].lower_ in REGION_WORDS else top.token_end - 1
+        k = (top.token_end if top.token_end < len(doc) and doc[top.token_end].lower_ in REGION_WORDS
+             else top.token_end - 1)
         title = doc[k].head.lower_ if doc[k].dep_ != "pobj" else doc[k].head.head.lower_
         if title in ("governor", "governorate", "regional") and top.place.feature == "city":
             region = self.recognizer.gazetteer.region_of(top.place.country_code, top.place.admin1_code)

@@ -67,10 +67,12 @@ class EventExtractor(TriggerRules, PlaceRules, ReportRules):
             if date_prec in COARSE_PRECISIONS:
                 triggers = []  # "in February", "recently": background without a day (optional at most)
             if triggers and VAGUE_TIME.search(sent.text) and not any(
-                    m.precision == "day" and m.kind not in RELATIVE_KINDS for m in find_dates(sent.text, article.published)):
+                    m.precision == "day" and m.kind not in RELATIVE_KINDS
+                    for m in find_dates(sent.text, article.published)):
                 triggers = []  # habitual or vague: background, no event of a day
             self._trigger_ids = {t.i for t, _, _ in triggers}
-            linked = [(trig, etype, sub, self._places_for(trig, sent, sent_tops, etype, ends)) for trig, etype, sub in triggers]
+            linked = [(trig, etype, sub, self._places_for(trig, sent, sent_tops, etype, ends))
+                      for trig, etype, sub in triggers]
             any_linked = any(places for *_, places in linked)
             explicit_date = any(m.value is not None for m in find_dates(sent.text, article.published))
             for trig, etype, sub, places in linked:
@@ -85,7 +87,8 @@ class EventExtractor(TriggerRules, PlaceRules, ReportRules):
                     earlier = [t for t in sent_tops if t.token_end <= trig.i and t.place.feature != "country"
                                and self._titled(t, doc)]
                     places = [] if self._names_unplaced(trig) else self._anaphora(sent, recent + earlier)
-                    if not places and earlier and (etype == "interception" or trig.lemma_ in ("wound", "injure", "kill")) \
+                    if not places and earlier and (
+                            etype == "interception" or trig.lemma_ in ("wound", "injure", "kill")) \
                             and not self._names_unplaced(trig):
                         # "Tambov governor said a civilian was wounded by a drone": the governor's region.
                         how = "jurisdiction"
@@ -98,7 +101,8 @@ class EventExtractor(TriggerRules, PlaceRules, ReportRules):
                               for p, c in zip(places, capitals) if c is not None]
                     how = "capital"
                 if places and etype in ("strike", "interception", "explosion") and all(
-                        p.place.feature in ("country", "continent") for p in places) and REGIONAL_SOURCE.search(sent.text):
+                        p.place.feature in ("country", "continent") for p in places) \
+                        and REGIONAL_SOURCE.search(sent.text):
                     # "A drone damaged a depot in southwestern Russia, the regional governor said."
                     # + "... the governor of the Lipetsk region said": that governor's region.
                     nxt_tops = [t for t in toponyms if si + 1 < len(sents) and sents[si + 1].start <= t.token_start

@@ -13,7 +13,8 @@ DEBRIS = re.compile(r"\b(?:debris|fragments?|wreckage|falling|fell)\b", re.I)
 PRECISION_RANK = {"place": 0, "region": 1, "country": 2}
 
 
-def drop_headline_repeats(events: list[Event], headings: set[int], unplaced: dict[str, set[str]] | None = None) -> list[Event]:
+def drop_headline_repeats(events: list[Event], headings: set[int],
+                          unplaced: dict[str, set[str]] | None = None) -> list[Event]:
     """A headline event told again in the body (same type, same region or within 150 km) is
     the body's: the body has the date and the precise place. A headline event the body tells
     without a place ("The blast occurred on the morning of August 15") takes the body's date."""

@@ -37,7 +37,8 @@ _STREET_NAMES = {"street", "avenue", "road", "boulevard", "lane", "drive", "para
 _SITE_WORDS = {
     "university", "college", "institute", "academy", "school", "hospital", "cathedral", "church",
     "chapel", "basilica", "mosque", "temple", "castle", "palace", "centre", "center", "airport",
-    "station", "stadium", "arena", "park", "gardens", "garden", "square", "bridge", "river", "lake", "island", "islands", "harbor", "harbour", "delta", "bay",
+    "station", "stadium", "arena", "park", "gardens", "garden", "square", "bridge", "river", "lake", "island",
+    "islands", "harbor", "harbour", "delta", "bay",
     "township", "library", "court", "courthouse", "hall", "cup", "turf", "racecourse", "village",
     "beach", "mountains", "valley", "embassy", "consulate", "state", "city", "municipal", "quarter",
     "west", "east", "north", "south", "western", "eastern", "northern", "southern", "central",

@@ -34,7 +34,8 @@ _FAMOUS_PLACE = 100_000
 # A bare word known only as an alternate name (not the entry's own name) needs a place cue unless
 # the place is a metropolis ("Kiev", "Kharkov", "Odessa" are old spellings everyone uses).
 _ALIAS_ONLY_PLACE = 1_000_000  # a namesake this big is a place even inside an organisation's name
-_REGION_AFTER = re.compile(r"^,?\s*(?:in\s+)?(?:the\s+)?[A-Z][\w'’-]+(?:'s)?\s+(?:[A-Z][\w'’-]+\s+)?(?:region|oblast|province|district|territory|krai)\b")
+_REGION_AFTER = re.compile(r"^,?\s*(?:in\s+)?(?:the\s+)?[A-Z][\w'’-]+(?:'s)?\s+(?:[A-Z][\w'’-]+\s+)?"
+                           r"(?:region|oblast|province|district|territory|krai)\b")
 _PLACE_PREPOSITIONS = {"in", "near", "at", "outside", "around", "from", "to", "into", "towards", "toward",
                        "over", "across", "between", "through", "via"}
 _STRONG_PLACE_CUES = {"in", "near", "outside", "around"}
@@ -112,7 +113,8 @@ class ToponymRecognizer:
             if not _is_name_token(doc[i]) or i in person:
                 i += 1
                 continue
-            match = self._comma_abbreviated(doc, i) or self._longest_match(doc, i, person, weak, surnames, head=i in heads)
+            match = (self._comma_abbreviated(doc, i)
+                     or self._longest_match(doc, i, person, weak, surnames, head=i in heads))
             dem = self._demonym(doc, i)
             if dem is not None and (match is None or len(dem[0]) >= len(match[0])):
                 span, place = dem
@@ -218,7 +220,8 @@ class ToponymRecognizer:
             if not head and any(k in weak for k in range(i, j)) and not _big(
                     [c for c in cands if c.feature != "city" or normalize_name(c.name) == normalize_name(span.text)]):
                 continue  # inside a multi-word name only a big place counts, a city under its own name
-            if (j - i == 1 and span.text in surnames and not any(c.feature in ("country", *AREA_FEATURES) for c in cands)
+            if (j - i == 1 and span.text in surnames
+                    and not any(c.feature in ("country", *AREA_FEATURES) for c in cands)
                     and not (i > 0 and doc[i - 1].lower_ in _STRONG_PLACE_CUES)):
                 continue  # "Kelly said" after "Mary Kelly"; but "in Riverdale" after "Riverdale Lukoil" is the place
             nxt = doc[j].lower_ if j < n else ""
@@ -276,7 +279,8 @@ class ToponymRecognizer:
             if _is_name_token(t) or (glued and span[k - 1].text in ("-", "‐") and t.is_alpha):
                 words += 1
                 continue
-            if 0 < k < last and t.text in _CONNECTORS and _is_name_token(span[k + 1]) and span[k + 1].text not in _CONNECTORS:
+            if 0 < k < last and t.text in _CONNECTORS and _is_name_token(span[k + 1]) \
+                    and span[k + 1].text not in _CONNECTORS:
                 continue
             return False
         return words <= _MAX_NGRAM or all(not t.whitespace_ for t in span[:-1])
@@ -311,7 +315,8 @@ class ToponymRecognizer:
             doc = span.doc
             nxt = doc[span.end].text if span.end < len(doc) else ""
             after = doc[span.end + 1].text if span.end + 1 < len(doc) else ""
-            dateline = ((span.start == 0 or "\n" in doc[span.start - 1].text_with_ws) and nxt in ("(", ",", "—", "–", "-")
+            dateline = ((span.start == 0 or "\n" in doc[span.start - 1].text_with_ws)
+                        and nxt in ("(", ",", "—", "–", "-")
                         or nxt == "(" and after.isupper())  # "... The Associated Press. WASHINGTON (AP)"
             if "." in text and span.start > 0 and doc[span.start - 1].text == ",":
                 return _big(cands)  # "ALBUQUERQUE, N.M.", "Washington, D.C."

@@ -16,9 +16,11 @@ VAGUE_TIME = re.compile(r"\b(?:in recent (?:days|weeks|months|years)|(?:almost |
                         r"for (?:more than |over |almost |nearly )?(?:\w{1,12} )?(?:weeks|months|years)|"
                         r"repeated(?:ly)?|time and again|since (?:the start|the beginning|the outbreak)|"
                         r"constant(?:ly)?|daily|regularly|routinely|frequently|almost daily|"
-                        r"(?:the )?(?:first|second|third|fourth|fifth|sixth|seventh|\d{1,2}th) (?:time|reported attack)|"
+                        r"(?:the )?(?:first|second|third|fourth|fifth|sixth|seventh|\d{1,2}th) "
+                        r"(?:time|reported attack)|"
                         r"is about to|about to (?:capture|take|seize|storm|launch))\b", re.I)
-UNVERIFIED = re.compile(r"(?:could not|cannot|was unable to|were unable to) (?:(?:be|initially|immediately|independently) ){0,4}"
+UNVERIFIED = re.compile(r"(?:could not|cannot|was unable to|were unable to) "
+                        r"(?:(?:be|initially|immediately|independently) ){0,4}"
                         r"(?:verif(?:y|ied)|confirm(?:ed)?)|unverified|not (?:be )?independently verified", re.I)
 ACTOR_SIDES = {"russian": "Russian forces", "russia": "Russian forces", "moscow": "Russian forces",
                "ukrainian": "Ukrainian forces", "ukraine": "Ukrainian forces", "kyiv": "Ukrainian forces",
@@ -38,7 +40,8 @@ _NUM = r"(?<![\d,])(\d[\d,]{0,12}|\b(?:" + "|".join(_WORD_NUMBERS) + r")\b)"
 _QUANTITY_PATTERNS = [(key, re.compile(pat, re.I)) for key, pat in (
     ("killed", _NUM + r"\s{1,3}(?:(?:people|civilians|persons|soldiers)\s{1,3})?(?:were\s{1,3}|was\s{1,3})?killed"),
     ("killed", r"kill(?:ed|ing)\s{1,3}(?:at least\s{1,3}|more than\s{1,3})?" + _NUM),
-    ("wounded", _NUM + r"\s{1,3}(?:(?:people|civilians|persons)\s{1,3})?(?:were\s{1,3}|was\s{1,3})?(?:wounded|injured)"),
+    ("wounded", _NUM + r"\s{1,3}(?:(?:people|civilians|persons)\s{1,3})?"
+                       r"(?:were\s{1,3}|was\s{1,3})?(?:wounded|injured)"),
     ("wounded", r"(?:wound|injur)(?:ed|ing)\s{1,3}(?:at least\s{1,3}|more than\s{1,3})?" + _NUM),
     ("downed", r"(?:shot down|destroyed|intercepted|downed)\s{1,3}(?:at least\s{1,3})?" + _NUM),
     ("launched", _NUM + r"\s{1,3}of\s{1,3}" + _NUM + r"\s{1,3}(?:\w{1,30}\s{1,3})?(?:missiles|drones)"),
@@ -82,7 +85,8 @@ class ReportRules:
         reported = [m for m in mentions if on_reporting_verb(m)]
         event_dates = [m for m in mentions if m not in reported] or mentions
         report_day = next((m.value for m in reported if m.value is not None), None)
-        if report_day is not None and event_dates is not mentions and all(m.kind in RELATIVE_KINDS for m in event_dates):
+        if report_day is not None and event_dates is not mentions \
+                and all(m.kind in RELATIVE_KINDS for m in event_dates):
             # "shelled X overnight, the governor said on Tuesday": overnight before Tuesday's statement.
             starts = {m.start for m in event_dates}
             event_dates = [m for m in find_dates(sent.text, report_day, sent.start_char) if m.start in starts]
