@@ -25,8 +25,8 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from geo.formats import jsonl_lines  # noqa: E402
+from geo.nlp import ToponymRecognizer  # noqa: E402
 from geo.nlp.spacy_model import load_nlp  # noqa: E402
-from geo.nlp.toponyms import ToponymRecognizer  # noqa: E402
 from geo.pipeline import make_recognizer  # noqa: E402
 from geo.places.gazetteer import Gazetteer, build_index  # noqa: E402
 

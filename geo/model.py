@@ -22,7 +22,7 @@ class EventType:
 
 _EXPLOSIONS = "Explosions/Remote violence"
 #: The event types, in the order filters, legends and charts list them. Adding one: one line here
-#: (plus, for extraction, its trigger words in geo/nlp/extraction.py).
+#: (plus, for extraction, its trigger words in geo/nlp/triggers.py).
 EVENT_TYPE_TABLE: tuple[EventType, ...] = (
     EventType("strike", "Strike", "#D55E00", "✹", (_EXPLOSIONS, "Shelling/artillery/missile attack")),
     EventType("interception", "Interception", "#0072B2", "⊗", (_EXPLOSIONS, "Air/drone strike")),

@@ -11,7 +11,7 @@ from test_extraction import PUB, extract, summary  # same helpers, same publicat
 
 from geo.model import Event
 from geo.nlp import Resolver, Toponym, find_dates
-from geo.nlp.extraction import _QUANTITY_PATTERNS, quantities
+from geo.nlp.reporting import _QUANTITY_PATTERNS, quantities
 from geo.nlp.resolution import _AFTER, _BEFORE
 from geo.places import Place
 

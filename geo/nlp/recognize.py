@@ -1,7 +1,5 @@
-"""Toponym recognition (spaCy entities + gazetteer matching); resolution lives in `resolution`.
-
-One module on purpose for now: splitting recognition from the whole-name/street/acronym passes
-(recognize.py / geoparse.py) waits until concurrent extraction work has landed (issue #13).
+"""Toponym recognition (spaCy entities + gazetteer matching); resolution lives in `resolution`,
+whole site names, streets and acronyms in `geoparse`.
 
 Recognition: spaCy's small model mislabels many places ("Kiev" PERSON, "Belgorod" ORG,
 "Kotluban" NORP), so any proper-noun sequence that the gazetteer knows is a candidate, unless it
@@ -16,30 +14,19 @@ from __future__ import annotations
 import difflib
 import re
 
-from ..places import AREA_FEATURES, Gazetteer, Place, normalize_name, place_from_location
+from ..places import AREA_FEATURES, Gazetteer, normalize_name, place_from_location
+from .geoparse import context_acronyms, whole_names
+from .name_words import (
+    _ABBREVIATION,
+    _CONNECTORS,
+    _NOT_PLACES,
+    _SITE_WORDS,
+    _STATE_ABBREVIATION,
+    REGION_WORDS,
+    _is_name_token,
+)
 from .toponym import Toponym
 
-REGION_WORDS = {"region", "regions", "oblast", "oblasts", "territory", "krai", "kray", "province",
-                "provinces", "area", "district"}
-# Capitalised words that are never places on their own even when a gazetteer has a hamlet of that
-# name; inside a longer name they are fine ("South Korea", "West Virginia", "Union City").
-_NOT_PLACES = {
-    "president", "minister", "ministry", "defence", "defense", "army", "air", "force", "forces",
-    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january",
-    "february", "march", "april", "may", "june", "july", "august", "september", "october",
-    "november", "december", "patriot", "russian", "ukrainian", "american", "german", "polish",
-    "the", "a", "an", "he", "she", "it", "they", "we", "i", "but", "and", "or", "according",
-    "state", "secretary", "general", "governor", "mayor", "police", "reuters", "afp", "dpa", "tass",
-    "x", "telegram", "video", "videos", "photo", "oops", "please", "something", "meanwhile",
-    "separately", "despite", "later", "hours", "officials", "national", "guard", "navy", "center",
-    "centre", "city", "town", "village", "union", "west", "east", "north", "south", "european",
-    "central", "western", "eastern", "northern", "southern", "federal", "republic", "university",
-    "vice", "king", "leader", "officer", "mission", "justice", "god", "star", "bank", "street",
-    "chamber", "commerce",
-    # Generic words a gazetteer lists as some far-away place's alias ("Region", "Island", "Bay").
-    "region", "regions", "oblast", "district", "island", "islands", "bay", "province", "territory",
-    "krai", "sea", "river", "lake", "port", "airport", "base", "border", "front", "capital",
-}
 _MAX_NGRAM = 4
 _SMALL_PLACE = 5000
 _PERSON_OR_TOWN = 20_000  # spaCy's PERSON on a single word: a town this big is more likely meant
@@ -47,7 +34,8 @@ _FAMOUS_PLACE = 100_000
 # A bare word known only as an alternate name (not the entry's own name) needs a place cue unless
 # the place is a metropolis ("Kiev", "Kharkov", "Odessa" are old spellings everyone uses).
 _ALIAS_ONLY_PLACE = 1_000_000  # a namesake this big is a place even inside an organisation's name
-_REGION_AFTER = re.compile(r"^,?\s*(?:in\s+)?(?:the\s+)?[A-Z][\w'’-]+(?:'s)?\s+(?:[A-Z][\w'’-]+\s+)?(?:region|oblast|province|district|territory|krai)\b")
+_REGION_AFTER = re.compile(r"^,?\s*(?:in\s+)?(?:the\s+)?[A-Z][\w'’-]+(?:'s)?\s+(?:[A-Z][\w'’-]+\s+)?"
+                           r"(?:region|oblast|province|district|territory|krai)\b")
 _PLACE_PREPOSITIONS = {"in", "near", "at", "outside", "around", "from", "to", "into", "towards", "toward",
                        "over", "across", "between", "through", "via"}
 _STRONG_PLACE_CUES = {"in", "near", "outside", "around"}
@@ -57,10 +45,6 @@ _SETTLEMENT_WORDS = {"village", "town", "city", "settlement", "hamlet", "port", 
 # and its centre would put the place hundreds of km off.
 _SEA_MODIFIED = {"coast", "coastline", "coasts", "shore", "shores", "fleet", "port", "ports", "resort", "resorts"}
 _MIXED_CASE_ACRONYM = re.compile(r"^(?=.*[a-z])[A-Z][a-z]?[A-Z][a-zA-Z]?$")
-_ABBREVIATION = re.compile(r"^(?:[A-Z]\.){2,3}$")  # "U.S.", "U.K.", "U.S.A."
-# "Severn, Md.", "PLEASANTON, Calif.": AP-style state abbreviations, only right after a comma.
-_STATE_ABBREVIATION = re.compile(r"^(?:[A-Z][a-z]{1,4}\.|(?:[A-Z]\.){2}|W\.Va\.)$")
-_CONNECTORS = {"and", "of", "the", "de", "del", "da", "do", "la", "le", "on", "upon", "&"}
 _NAME_ENTS = ("PERSON", "ORG", "WORK_OF_ART", "EVENT", "LAW", "LOC", "FAC", "PRODUCT")
 
 
@@ -85,15 +69,6 @@ def _list_cue(doc, start: int) -> bool:
         k -= 1
         steps += 1
     return False
-
-
-def _is_name_token(tok) -> bool:
-    t = tok.text
-    if t in ("St.", "Mt.", "Ft.", "ST.", "MT.", "FT."):
-        return True
-    if _STATE_ABBREVIATION.match(t) and not _ABBREVIATION.match(t):
-        return tok.i > 0 and tok.doc[tok.i - 1].text == ","
-    return bool(t[:1].isupper() and (re.match(r"^[^\W\d_][\w'’-]*$", t) or _ABBREVIATION.match(t)))
 
 
 def _big(cands) -> bool:
@@ -138,7 +113,8 @@ class ToponymRecognizer:
             if not _is_name_token(doc[i]) or i in person:
                 i += 1
                 continue
-            match = self._comma_abbreviated(doc, i) or self._longest_match(doc, i, person, weak, surnames, head=i in heads)
+            match = (self._comma_abbreviated(doc, i)
+                     or self._longest_match(doc, i, person, weak, surnames, head=i in heads))
             dem = self._demonym(doc, i)
             if dem is not None and (match is None or len(dem[0]) >= len(match[0])):
                 span, place = dem
@@ -244,7 +220,8 @@ class ToponymRecognizer:
             if not head and any(k in weak for k in range(i, j)) and not _big(
                     [c for c in cands if c.feature != "city" or normalize_name(c.name) == normalize_name(span.text)]):
                 continue  # inside a multi-word name only a big place counts, a city under its own name
-            if (j - i == 1 and span.text in surnames and not any(c.feature in ("country", *AREA_FEATURES) for c in cands)
+            if (j - i == 1 and span.text in surnames
+                    and not any(c.feature in ("country", *AREA_FEATURES) for c in cands)
                     and not (i > 0 and doc[i - 1].lower_ in _STRONG_PLACE_CUES)):
                 continue  # "Kelly said" after "Mary Kelly"; but "in Riverdale" after "Riverdale Lukoil" is the place
             nxt = doc[j].lower_ if j < n else ""
@@ -302,7 +279,8 @@ class ToponymRecognizer:
             if _is_name_token(t) or (glued and span[k - 1].text in ("-", "‐") and t.is_alpha):
                 words += 1
                 continue
-            if 0 < k < last and t.text in _CONNECTORS and _is_name_token(span[k + 1]) and span[k + 1].text not in _CONNECTORS:
+            if 0 < k < last and t.text in _CONNECTORS and _is_name_token(span[k + 1]) \
+                    and span[k + 1].text not in _CONNECTORS:
                 continue
             return False
         return words <= _MAX_NGRAM or all(not t.whitespace_ for t in span[:-1])
@@ -337,7 +315,8 @@ class ToponymRecognizer:
             doc = span.doc
             nxt = doc[span.end].text if span.end < len(doc) else ""
             after = doc[span.end + 1].text if span.end + 1 < len(doc) else ""
-            dateline = ((span.start == 0 or "\n" in doc[span.start - 1].text_with_ws) and nxt in ("(", ",", "—", "–", "-")
+            dateline = ((span.start == 0 or "\n" in doc[span.start - 1].text_with_ws)
+                        and nxt in ("(", ",", "—", "–", "-")
                         or nxt == "(" and after.isupper())  # "... The Associated Press. WASHINGTON (AP)"
             if "." in text and span.start > 0 and doc[span.start - 1].text == ",":
                 return _big(cands)  # "ALBUQUERQUE, N.M.", "Washington, D.C."
@@ -405,165 +384,3 @@ class ToponymRecognizer:
                              in ("regions", "oblasts", "provinces")), None)
                 if last is not None:
                     a.is_region_phrase = True
-
-
-_STREET_NAMES = {"street", "avenue", "road", "boulevard", "lane", "drive", "parade"}
-_STREET_WORDS = _STREET_NAMES | {"st", "ave", "rd", "blvd"}
-_ORDINAL = re.compile(r"^\d+(?:st|nd|rd|th)$")
-# ...unless the name is a body's: "Maryland State Police", "Central Bank of Malta".
-_BODY_WORDS = {"police", "bank", "federation", "service", "services", "ministry", "department", "agency"}
-_WHOLE_NAME_ENTS = ("ORG", "FAC", "EVENT", "GPE", "LOC")
-_NAME_END = {"'s", "’s", ","}
-# Words that make a name a site (a building, a street, a campus, a venue, a part of a place)
-# rather than an organisation: "Manila Cathedral", "Royal Street", "Oaxaca State", "West Wales".
-# Organisations named after a place stay the place ("Washington Post", "Pakistan Army").
-_SITE_WORDS = {
-    "university", "college", "institute", "academy", "school", "hospital", "cathedral", "church",
-    "chapel", "basilica", "mosque", "temple", "castle", "palace", "centre", "center", "airport",
-    "station", "stadium", "arena", "park", "gardens", "garden", "square", "bridge", "river", "lake", "island", "islands", "harbor", "harbour", "delta", "bay",
-    "township", "library", "court", "courthouse", "hall", "cup", "turf", "racecourse", "village",
-    "beach", "mountains", "valley", "embassy", "consulate", "state", "city", "municipal", "quarter",
-    "west", "east", "north", "south", "western", "eastern", "northern", "southern", "central",
-} | _STREET_NAMES
-
-
-def whole_names(doc, toponyms: list[Toponym]) -> list[Toponym]:
-    """Widen each resolved toponym that spaCy sees inside a longer named entity to that entity,
-    and add street names.
-
-    GeoWebNews-style annotation treats "University of Alberta" or "Birmingham City" as one
-    toponym located where the place it names is. The entity loses a leading "the" and anything
-    from a possessive or a comma on ("the Manila Cathedral, Cardinal Tagle"); it must contain no
-    other toponym, and demonyms stay as they are ("the Russian Embassy" is not in Russia).
-    A street ("Royal Street", "Collins Avenue", "Third Street") is not in the place it may be
-    named after: it is put in the article's main city, the city it mentions most.
-    """
-    by_token = {}
-    for t in toponyms:
-        for k in range(t.token_start, t.token_end):
-            by_token[k] = t
-    entities = {id(t): _entity_around(doc, t) for t in toponyms}
-    # Names inside street names ("Royal" of "Royal Street") say nothing about the article's city.
-    focus = _main_city([t for t in toponyms if entities[id(t)] is None or not _is_street(entities[id(t)])])
-    out = []
-    for t in toponyms:
-        ent = entities[id(t)]
-        if ent is None or t.place is None or t.is_demonym:
-            out.append(t)
-            continue
-        others = {id(by_token[k]) for k in range(ent.start, ent.end) if k in by_token}
-        if others != {id(t)}:
-            out.append(t)
-            continue
-        # A street is in the article's city, whatever it is named after.
-        place = focus if focus is not None and _is_street(ent) else t.place
-        out.append(Toponym(ent.start_char, ent.end_char, ent.text, ent.start, ent.end, t.is_region_phrase,
-                           place, t.candidates, within=t.name))
-    if focus is not None:
-        out.extend(_streets(doc, by_token, focus))
-    return sorted(out, key=lambda t: t.start)
-
-
-def _is_street(span) -> bool:
-    """'Royal Street', 'Eglinton Avenue West', '14th St.'"""
-    return any(tok.lower_.rstrip(".") in _STREET_WORDS for tok in span[1:])
-
-
-def _main_city(toponyms: list[Toponym]) -> Place | None:
-    counts: dict[int, int] = {}
-    first: dict[int, Place] = {}
-    for t in toponyms:
-        if t.place is not None and t.place.feature == "city" and not t.is_demonym:
-            counts[t.place.geonameid] = counts.get(t.place.geonameid, 0) + 1
-            first.setdefault(t.place.geonameid, t.place)
-    if not counts:
-        return None
-    return first[max(counts, key=lambda g: counts[g])]  # dicts keep order: ties go to the first named
-
-
-def _streets(doc, taken, focus: Place) -> list[Toponym]:
-    """'Desire Street', 'Third Street', '14th St.', 'Assiniboine Avenue' not already covered."""
-    found = []
-    for tok in doc:
-        if tok.lower_.rstrip(".") not in _STREET_WORDS or not tok.text[:1].isupper() or tok.i in taken:
-            continue
-        j = tok.i
-        while j > 0 and j - 1 not in taken and (_is_name_token(doc[j - 1]) or _ORDINAL.match(doc[j - 1].text)) \
-                and doc[j - 1].lower_ not in _NOT_PLACES and tok.i - j < 3:
-            j -= 1
-        if j == tok.i:
-            continue
-        span = doc[j: tok.i + 1]
-        found.append(Toponym(span.start_char, span.end_char, span.text, span.start, span.end,
-                             place=focus, candidates=(focus,), within=focus.name))
-    return found
-
-
-def _entity_around(doc, t: Toponym):
-    for ent in doc.ents:
-        if ent.label_ not in _WHOLE_NAME_ENTS or not (ent.start <= t.token_start and t.token_end <= ent.end):
-            continue
-        start, end = ent.start, ent.end
-        if doc[start].lower_ == "the" and start < t.token_start:
-            start += 1
-        for k in range(t.token_end, end):
-            if doc[k].text in _NAME_END:
-                end = k
-                break
-        extra = [tok.lower_ for tok in doc[start:end] if not t.token_start <= tok.i < t.token_end]
-        if (extra and any(w in _SITE_WORDS for w in extra) and not any(w in _BODY_WORDS for w in extra)
-                and all(_is_name_token(tok) or tok.lower_ in _CONNECTORS for tok in doc[start:end])):
-            return doc[start:end]
-        return None
-    return None
-
-
-# ISO 3166-2 codes that are also everyday words in capitals ("OK", "HI" in a headline).
-_CODES_THAT_ARE_WORDS = {"OK", "HI", "OH", "ID", "AH"}
-
-
-def _acronyms(name: str) -> set[str]:
-    """'South Africa' -> {'SA', 'S.A.'}; 'Trinidad and Tobago' -> {'TT', 'T.T.', 'T&T'}."""
-    words = name.split()
-    initials = [w[0] for w in words if w.lower() not in _CONNECTORS]
-    if len(initials) < 2 or not all(c.isupper() for c in initials):
-        return set()
-    forms = {"".join(initials), ".".join(initials) + "."}
-    if "and" in (w.lower() for w in words):
-        forms.add("&".join(initials))
-    return forms
-
-
-def context_acronyms(doc, toponyms: list[Toponym], gazetteer: Gazetteer) -> list[Toponym]:
-    """Add acronyms of countries and divisions the article names ("SA" after "South Africa",
-    "T&T" after "Trinidad and Tobago") and ISO codes of divisions it has places in ("BC", "B.C."
-    in a story about Nelson and Castlegar); an acronym two of its places share is left out."""
-    forms: dict[str, Place | None] = {}
-
-    def add(form: str, p: Place) -> None:
-        forms[form] = None if forms.get(form, p) != p else p  # None: ambiguous in this article
-
-    for t in toponyms:
-        p = t.place
-        if p is None:
-            continue
-        if p.feature in ("country", "region"):
-            for form in _acronyms(p.name):
-                add(form, p)
-        iso = gazetteer.admin1_iso_code(p.country_code, p.admin1_code) if p.admin1_code else None
-        if iso and len(iso) == 2 and iso.isalpha():
-            region = gazetteer.region_of(p.country_code, p.admin1_code)
-            if region is not None:
-                add(iso, region)
-                add(f"{iso[0]}.{iso[1]}.", region)
-    if not any(forms.values()):
-        return toponyms
-    taken = {k for t in toponyms for k in range(t.token_start, t.token_end)}
-    out = list(toponyms)
-    for tok in doc:
-        place = forms.get(tok.text)
-        if (place is not None and tok.i not in taken and tok.ent_type_ != "PERSON" and not tok.is_stop
-                and tok.text not in _CODES_THAT_ARE_WORDS):
-            out.append(Toponym(tok.idx, tok.idx + len(tok.text), tok.text, tok.i, tok.i + 1,
-                               place=place, candidates=(place,)))
-    return sorted(out, key=lambda t: t.start)
