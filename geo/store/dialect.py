@@ -32,15 +32,10 @@ from urllib.parse import urlsplit, urlunsplit
 import pandas as pd
 
 from ..errors import StoreError
+from ..settings import is_db_url as is_url
 
-_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*://")
 PG_SCHEMES = ("postgresql", "postgres")
 _MIGRATION_LOCK = 0x45_56_41_54  # advisory lock key of schema migrations ("EVAT")
-
-
-def is_url(location: object) -> bool:
-    """Whether a store location is a database URL (``scheme://…``) rather than a file path."""
-    return isinstance(location, str) and bool(_URL.match(location))
 
 
 def display(location: object) -> str:

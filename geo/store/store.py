@@ -126,8 +126,8 @@ class EventStore(FeedState):
         self._conn = None
         conn = backend.connect()
         try:
+            migrate(conn, backend)  # one cheap read when up to date
             if not getattr(conn, "checked", False):
-                migrate(conn, backend)
                 check_event_columns(conn, backend)
                 if hasattr(conn, "checked"):  # a pooled PostgreSQL connection: once is enough
                     conn.checked = True
