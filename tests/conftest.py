@@ -41,6 +41,11 @@ def pg_server():
 
 
 @pytest.fixture
-def pg_url(pg_server) -> str:
-    """The URL of a fresh, empty database on the test server."""
-    return pg_server.new_database()
+def pg_url(pg_server):
+    """The URL of a fresh, empty database on the test server (dropped afterwards)."""
+    from geo.store import close_pool
+
+    url = pg_server.new_database()
+    yield url
+    close_pool(url)
+    pg_server.drop_database(url)

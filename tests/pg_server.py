@@ -73,10 +73,15 @@ class PgServer:
         self._run(str(self.bindir / "initdb"), "-D", str(self.data), "-U", self.user, "--auth=trust",
                   "--encoding=UTF8", "--locale=C.UTF-8", "--no-sync")
         opts = (f"-c listen_addresses=127.0.0.1 -p {self.port} -c unix_socket_directories={self.dir}"
-                " -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=60"
+                " -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=100"
                 " -c shared_buffers=32MB")
-        self._run(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-o", opts, "-l", str(self.dir / "log"),
-                  "-w", "-t", "120", "start", timeout=150)
+        try:
+            self._run(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-o", opts, "-l", str(self.dir / "log"),
+                      "-w", "-t", "120", "start", timeout=150)
+        except PgServerError as exc:
+            log = self.log_tail()
+            self.stop()
+            raise PgServerError(f"{exc}\nserver log:\n{log}") from None
         return self
 
     def stop(self) -> None:
@@ -98,6 +103,13 @@ class PgServer:
         with psycopg.connect(self.url(), autocommit=True) as conn:
             conn.execute(f'CREATE DATABASE "{name}" TEMPLATE template0')
         return self.url(name)
+
+    def drop_database(self, url: str) -> None:
+        import psycopg
+
+        name = url.rsplit("/", 1)[1]
+        with psycopg.connect(self.url(), autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
     def log_tail(self) -> str:
         try:

@@ -8,6 +8,7 @@ into another.
 """
 from .copy import CopyReport, copy_store
 from .corrections import CORRECTABLE_FIELDS
+from .dialect import close_pool
 from .dialect import display as display_location
 from .frame import FRAME_COLUMNS
 from .schema import SCHEMA_VERSION
@@ -22,5 +23,5 @@ from .store import (
 )
 
 __all__ = ["CORRECTABLE_FIELDS", "FRAME_COLUMNS", "SCHEMA_VERSION", "NOT_EXTRACTED_TAGS", "SYNTH_TAG", "TABLE_TAG",
-           "CopyReport", "EventStore", "content_hash", "copy_store", "display_location", "event_key",
+           "CopyReport", "EventStore", "close_pool", "content_hash", "copy_store", "display_location", "event_key",
            "store_version"]

@@ -271,6 +271,15 @@ _POOL_LOCK = threading.Lock()
 POOL_SIZE = 4
 
 
+def close_pool(url: str | None = None) -> None:
+    """Close this process's idle PostgreSQL connections (of one URL, or all)."""
+    with _POOL_LOCK:
+        keys = [k for k in _POOL if url is None or k[1] == libpq_url(url)]
+        idle = [conn for k in keys for conn in _POOL.pop(k)]
+    for conn in idle:
+        conn.close()
+
+
 def libpq_url(url: str) -> str:
     """A SQLAlchemy-style ``postgresql+psycopg://`` URL as libpq takes it (``postgresql://``)."""
     scheme, rest = url.split("://", 1)

@@ -245,3 +245,11 @@ def test_copy_store_command(tmp_path, pg_url):
     down = subprocess.run([*run, src, f"postgresql://x:pw@127.0.0.1:{_closed_port()}/db"], cwd=REPO,
                           capture_output=True, text=True, env=env, timeout=300)
     assert down.returncode == 2 and "cannot connect" in down.stderr and "pw" not in down.stderr
+
+
+def test_missing_server_binaries_are_named(tmp_path, monkeypatch):
+    from tests.pg_server import PgServer, PgServerError
+
+    monkeypatch.setenv("EVENT_ATLAS_PG_BINDIR", str(tmp_path))
+    with pytest.raises(PgServerError, match="install Debian's postgresql package"):
+        PgServer()
