@@ -63,3 +63,13 @@ def test_a_database_that_is_down_gives_a_message(monkeypatch):
     assert not at.exception, at.exception
     (error,) = at.error
     assert "cannot be reached" in error.value and "cannot connect" in error.value and "pw" not in error.value
+
+
+def test_the_url_comes_from_the_apps_secrets(pg_store, monkeypatch, tmp_path):
+    monkeypatch.setenv("EVENT_ATLAS_DB", str(tmp_path / "not-used.db"))  # restored after the test
+    at = AppTest.from_file(APP, default_timeout=600)
+    at.secrets["connections"] = {"event_atlas": {"url": pg_store}}
+    at.run()
+    assert not at.exception, at.exception
+    assert len(at.dataframe[0].value) == 120
+    assert not (tmp_path / "not-used.db").exists()
