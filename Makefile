@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 
-.PHONY: run test lint setup setup-dev browser clean lock
+.PHONY: run test lint setup setup-dev browser pg clean lock
 
 $(VENV)/.installed: requirements.txt requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -30,12 +30,19 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
 	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium; fi; }
 
+## Debian's PostgreSQL server binaries for the store tests (they start their own throwaway server on
+## 127.0.0.1 as the unprivileged postgres user; see tests/pg_server.py). Installs nothing if present.
+pg:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq postgresql; \
+	  else sudo apt-get update -qq && sudo apt-get install -y -qq postgresql; fi; }
+
 ## Lint and import order (ruff, configured in pyproject.toml).
 lint: setup-dev
 	$(PY) -m ruff check .
 
 ## Set up, lint, and run every test.
-test: setup-dev browser lint
+test: setup-dev browser pg lint
 	$(PY) -m pytest -q
 
 ## Re-pin every runtime package with its hash after changing requirements.txt (see tools/lock.py).

@@ -1,5 +1,5 @@
-"""Command line: `python -m geo {extract,toponyms,ingest,export,reextract,correct,geocode,synth,synth-articles}
-...` (see README)."""
+"""Command line: `python -m geo {extract,toponyms,ingest,export,reextract,correct,geocode,synth,synth-articles,
+feeds,copy-store} ...` (see README)."""
 from __future__ import annotations
 
 import argparse
@@ -77,11 +77,18 @@ def cmd_toponyms(a) -> int:
     return 1 if problems else 0
 
 
+def _shown(db) -> str:
+    """A store location for messages (a URL's password masked)."""
+    from .store import display_location
+
+    return display_location(db)
+
+
 def cmd_ingest(a) -> int:
     from .ingest import ingest_files
     from .store import EventStore
 
-    db = settings.db_path(a.db)
+    db = settings.db_location(a.db)
     with EventStore(db) as store:
         run = store.start_run()
         bar = None
@@ -109,7 +116,7 @@ def cmd_ingest(a) -> int:
         _err(f"warning: {w}")
     for f in report.failures:
         _err(f"failed: {f}")
-    _err(f"{db}: {report.summary()}")
+    _err(f"{_shown(db)}: {report.summary()}")
     return 1 if report.failures else 0
 
 
@@ -117,10 +124,10 @@ def cmd_reextract(a) -> int:
     from .pipeline import reextract
     from .store import EventStore
 
-    db = settings.db_path(a.db)
+    db = settings.db_location(a.db)
     with EventStore(db) as store:
         n = reextract(store, everything=a.all)
-    _err(f"{db}: re-extracted {n} articles (analyst corrections kept)")
+    _err(f"{_shown(db)}: re-extracted {n} articles (analyst corrections kept)")
     return 0
 
 
@@ -128,7 +135,7 @@ def cmd_correct(a) -> int:
     from .store import EventStore
 
     value = json.loads(a.value) if a.json else a.value
-    with EventStore(settings.db_path(a.db)) as store:
+    with EventStore(settings.db_location(a.db)) as store:
         store.add_correction(a.event_key, a.field, value, a.author, note=a.note)
     _err(f"corrected {a.field} of {a.event_key}")
     return 0
@@ -149,7 +156,7 @@ def cmd_geocode(a) -> int:
     if found:
         # New answers are in the cache; re-extracting the articles that name them picks them up
         # (cache hits, no new requests).
-        with EventStore(settings.db_path()) as store:
+        with EventStore(settings.db_location()) as store:
             n = reextract(store, everything=True, mentioning=found)
         _err(f"re-extracted {n} articles with the new places")
     return 1 if failing else 0
@@ -158,8 +165,8 @@ def cmd_geocode(a) -> int:
 def cmd_export(a) -> int:
     from .store import EventStore
 
-    db = settings.db_path(a.db)
-    if not db.exists():
+    db = settings.db_location(a.db)
+    if isinstance(db, Path) and not db.exists():
         _err(f"error: no event store at {db} (run `python -m geo ingest` first)")
         return 2
     with EventStore(db) as store:
@@ -177,10 +184,10 @@ def cmd_synth(a) -> int:
     from .store import EventStore
     from .synth import write_synthetic
 
-    db = settings.db_path(a.db)
+    db = settings.db_location(a.db)
     with EventStore(db) as store:
         n = write_synthetic(store, a.n, seed=a.seed)
-    _err(f"{db}: {n} synthetic events written (seed {a.seed})")
+    _err(f"{_shown(db)}: {n} synthetic events written (seed {a.seed})")
     return 0
 
 
@@ -221,7 +228,7 @@ def cmd_feeds(a) -> int:
         print(f"{signal.Signals(signum).name}: stopping after the current article", file=sys.stderr)
 
     previous = {s: signal.signal(s, on_signal) for s in (signal.SIGTERM, signal.SIGINT)}
-    db = settings.db_path(a.db)
+    db = settings.db_location(a.db)
     status = 0
     try:
         with EventStore(db) as store:
@@ -241,7 +248,7 @@ def cmd_feeds(a) -> int:
                 for f in report.failures:
                     print(f"failed: {f}", file=sys.stderr)
                 when = datetime.now(timezone.utc).isoformat(timespec="seconds")
-                print(f"{when} {db}: {report.summary()}", file=sys.stderr, flush=True)
+                print(f"{when} {_shown(db)}: {report.summary()}", file=sys.stderr, flush=True)
                 status = max(report.exit_status(), 1 if problems else 0)
                 if a.every is None or stop.wait(a.every * 60):
                     break
@@ -252,6 +259,19 @@ def cmd_feeds(a) -> int:
         for s, handler in previous.items():
             signal.signal(s, handler)
     return status
+
+
+def cmd_copy_store(a) -> int:
+    """Issue #14: copy a store to another (e.g. a local SQLite file to the shared PostgreSQL)."""
+    from .store import EventStore, copy_store
+
+    source, target = settings.db_location(a.source), settings.db_location(a.target)
+    with EventStore(source, create=False) as src, EventStore(target) as dst:
+        report = copy_store(src, dst)
+    for f in report.failures:
+        _err(f"failed: {f}")
+    _err(f"{_shown(source)} -> {_shown(target)}: {report.summary()}")
+    return 1 if report.failures else 0
 
 
 def _positive(text: str) -> float:
@@ -268,7 +288,7 @@ def _add_feeds_parser(sub) -> None:
     f = sub.add_parser("feeds", help="fetch RSS/Atom feeds and their articles into the store")
     f.add_argument("sources", nargs="+", metavar="SOURCE",
                    help="feed URL (RSS 2.0, RSS 1.0/RDF, Atom) or text file of feed URLs (one a line, # comments)")
-    f.add_argument("--db", help="store path (default: $EVENT_ATLAS_DB or data/events.db)")
+    f.add_argument("--db", help="store: SQLite path or postgresql:// URL (default: $EVENT_ATLAS_DB or data/events.db)")
     f.add_argument("--timeout", type=_positive, default=20.0, help="seconds per request (default 20)")
     f.add_argument("--every", type=_positive, metavar="MINUTES",
                    help="repeat every MINUTES until SIGTERM/SIGINT (default: run once)")
@@ -290,7 +310,8 @@ def build_parser() -> argparse.ArgumentParser:
     i = sub.add_parser("ingest", help="extract and store articles in the event store")
     i.add_argument("paths", nargs="+", help="files or folders: .txt .md .html .json .jsonl articles, "
                                              "ACLED .csv exports, GDELT 2.0 .CSV/.tsv event exports")
-    i.add_argument("--db", help=f"store path (default: ${settings.setting('db').env} or data/events.db)")
+    i.add_argument("--db", help="store: SQLite path or postgresql:// URL"
+                                f" (default: ${settings.setting('db').env} or data/events.db)")
     i.add_argument("--dask", metavar="ADDRESS",
                    help="extract on a Dask cluster: a scheduler address (tcp://host:8786) or 'local' "
                         "(a LocalCluster on this machine); the store is written here")
@@ -319,12 +340,12 @@ def build_parser() -> argparse.ArgumentParser:
     g.set_defaults(func=cmd_geocode)
     x = sub.add_parser("export", help="write all events of the store as CSV, GeoJSON or KML")
     x.add_argument("--format", choices=list(EXPORTERS), required=True)
-    x.add_argument("--db", help="store path (default: $EVENT_ATLAS_DB or data/events.db)")
+    x.add_argument("--db", help="store: SQLite path or postgresql:// URL (default: $EVENT_ATLAS_DB or data/events.db)")
     x.add_argument("--out", required=True, help="output file ('-' for stdout)")
     x.set_defaults(func=cmd_export)
     sy = sub.add_parser("synth", help="write N synthetic events into the store (benchmarks)")
     sy.add_argument("n", type=int, help="number of events")
-    sy.add_argument("--db", help="store path (default: $EVENT_ATLAS_DB or data/events.db)")
+    sy.add_argument("--db", help="store: SQLite path or postgresql:// URL (default: $EVENT_ATLAS_DB or data/events.db)")
     sy.add_argument("--seed", type=int, default=0, help="random seed (same seed, same events)")
     sy.set_defaults(func=cmd_synth)
     sa = sub.add_parser("synth-articles",
@@ -334,6 +355,11 @@ def build_parser() -> argparse.ArgumentParser:
     sa.add_argument("--seed", type=int, default=0, help="random seed (same seed, same articles)")
     sa.set_defaults(func=cmd_synth_articles)
     _add_feeds_parser(sub)
+    cs = sub.add_parser("copy-store", help="copy a store (articles, events, corrections, runs, feed state) "
+                                           "into another, e.g. SQLite -> PostgreSQL; idempotent")
+    cs.add_argument("source", metavar="FROM", help="store to read: a SQLite file or a postgresql:// URL")
+    cs.add_argument("target", metavar="TO", help="store to write (created/migrated if needed)")
+    cs.set_defaults(func=cmd_copy_store)
     return p
 
 
@@ -342,7 +368,8 @@ def main(argv=None) -> int:
     a = build_parser().parse_args(argv)
     if getattr(a, "db", None):
         # One store for every component of this run (events, geocode cache, retries).
-        os.environ["EVENT_ATLAS_DB"] = str(Path(a.db).resolve())
+        location = settings.db_location(a.db)
+        os.environ["EVENT_ATLAS_DB"] = location if isinstance(location, str) else str(location.resolve())
     try:
         return a.func(a)
     except EventAtlasError as exc:

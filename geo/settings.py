@@ -5,6 +5,7 @@ README's "Settings" section documents each entry (a test checks it).
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,7 +24,8 @@ class Setting:
 
 SETTINGS = (
     Setting("db", "EVENT_ATLAS_DB", str(REPO_ROOT / "data" / "events.db"),
-            "SQLite event store the app and every CLI use (overridden by --db)."),
+            "Event store the app and every CLI use (overridden by --db): a SQLite file path, or a "
+            "PostgreSQL URL postgresql://user:password@host:port/dbname (postgresql+psycopg:// too)."),
     Setting("gazetteer", "EVENT_ATLAS_GAZETTEER", str(REPO_ROOT / "data" / "cache" / "gazetteer.sqlite"),
             "Compiled offline gazetteer index; built on first use from the GeoNames packages."),
     Setting("articles", "EVENT_ATLAS_ARTICLES", str(REPO_ROOT / "data" / "articles"),
@@ -88,6 +90,31 @@ def is_on(value: str | None) -> bool:
     return (value or "").strip().lower() in ("1", "true", "yes", "on")
 
 
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*://")
+
+
+def is_db_url(location: object) -> bool:
+    """Whether a store location is a database URL (``scheme://…``), not a file path."""
+    return isinstance(location, str) and bool(_URL.match(location))
+
+
+def db_location(override: str | os.PathLike | None = None) -> str | Path:
+    """The store: explicit override (--db), else EVENT_ATLAS_DB, else data/events.db. A database
+    URL is returned as text (never turned into a file path), a file path as a Path."""
+    value = override if override else get("db")
+    return str(value) if is_db_url(str(value)) else Path(value)
+
+
 def db_path(override: str | os.PathLike | None = None) -> Path:
-    """Store path: explicit override (--db), else EVENT_ATLAS_DB, else data/events.db."""
-    return Path(override) if override else Path(get("db"))
+    """The store's SQLite file (see db_location); ConfigurationError when the store is a URL."""
+    location = db_location(override)
+    if isinstance(location, str):
+        raise ConfigurationError("the event store is a database URL, not a file")
+    return location
+
+
+def geocode_cache_path() -> Path:
+    """Where the online geocoder's cache lives: in the store's SQLite file, or, when the store is
+    a database server, in data/cache/geocode.sqlite next to the gazetteer index."""
+    location = db_location()
+    return Path(get("gazetteer")).with_name("geocode.sqlite") if isinstance(location, str) else location

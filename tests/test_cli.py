@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -72,3 +73,47 @@ def test_toponyms_contract(tmp_path):
     rows = [json.loads(x) for x in out.read_text().splitlines()]
     assert [text[r["start"]:r["end"]] for r in rows] == ["Belgorod", "Kharkov"]
     assert rows[1]["country_code"] == "UA" and rows[1]["source"] == "gazetteer"
+
+
+# --------------------------------------------------------------------------- PostgreSQL store (#14)
+
+
+def test_every_store_command_on_postgresql(tmp_path, pg_url):
+    import csv
+    import io
+
+    src = tmp_path / "a.jsonl"
+    src.write_text("\n".join(json.dumps(a) for a in (
+        {"id": "p1", "published": "2024-05-14", "text": "Drones struck Odesa on Tuesday."},
+        {"id": "p2", "published": "2024-05-15", "text": "Missiles hit Kharkiv on Wednesday."},
+    )) + "\n", encoding="utf-8")
+    first = run("ingest", src, "--db", pg_url)
+    assert first.returncode == 0 and "2 new articles" in first.stderr, first.stderr
+    assert "postgresql://" in first.stderr
+    again = run("ingest", src, "--db", pg_url)
+    assert "0 new articles, 2 already stored, 0 events" in again.stderr, again.stderr
+    out = tmp_path / "e.csv"
+    assert run("export", "--format", "csv", "--db", pg_url, "--out", out).returncode == 0
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+    odesa = next(r for r in rows if r["place"] == "Odesa")
+    fix = run("correct", odesa["event_key"], "place", "Odessa region", "--author", "ana", "--db", pg_url)
+    assert fix.returncode == 0, fix.stderr
+    assert run("reextract", "--all", "--db", pg_url).returncode == 0
+    env = {**os.environ, "EVENT_ATLAS_DB": pg_url}  # the environment variable works as --db does
+    res = subprocess.run([sys.executable, "-m", "geo", "export", "--format", "csv", "--out", "-"], cwd=REPO,
+                         capture_output=True, text=True, env=env, timeout=600)
+    rows = list(csv.DictReader(io.StringIO(res.stdout)))
+    assert [r["place"] for r in rows if r["event_key"] == odesa["event_key"]] == ["Odessa region"]
+
+
+def test_a_database_url_the_store_cannot_open_is_an_error_not_a_folder(tmp_path):
+    src = tmp_path / "a.jsonl"
+    src.write_text(json.dumps({"id": "x", "text": "Drones struck Odesa."}) + "\n", encoding="utf-8")
+    for url, message in (("postgresql://user:pw@127.0.0.1:1/atlas", "cannot connect to event store"),
+                         ("mysql://user@host/atlas", "unsupported URL scheme")):
+        res = subprocess.run([sys.executable, "-m", "geo", "ingest", str(src), "--db", url], cwd=tmp_path,
+                             capture_output=True, text=True, timeout=600,
+                             env={**os.environ, "PYTHONPATH": str(REPO)})
+        assert res.returncode == 2 and message in res.stderr, res.stderr
+        assert "pw" not in res.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.jsonl"]  # no folder named "postgresql:"

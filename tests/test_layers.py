@@ -4,7 +4,7 @@
    Among the sources only `nlp` may use `places` and `geometry`.
 2. Third-party confinement: streamlit only in app.py and ui/, folium/branca only in
    geo/dashboard/map/, spaCy only in geo/nlp/, shapely/pyproj/pyshp only in geo/geometry/, dask/distributed
-   only in geo/dask_ingest.py.
+   only in geo/dask_ingest.py, psycopg only in geo/store/.
 3. Front doors: outside a sub-package, import its public names from its __init__ (its __all__).
 4. Size: no module over 500 lines unless OVER_BUDGET states why.
 """
@@ -40,6 +40,7 @@ CONFINED = {
     "distributed": ("geo.dask_ingest",),
     "feedparser": ("geo.feeds",),
     "urllib3": ("geo.http_client",),
+    "psycopg": ("geo.store",),
 }
 
 

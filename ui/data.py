@@ -20,7 +20,8 @@ import streamlit as st
 from geo import settings
 from geo.dashboard import DEFAULT_PAIR, ByteLRU, ViewState, views
 from geo.dashboard.map import atlas_payload, install_static_assets
-from geo.store import EventStore
+from geo.errors import StoreError
+from geo.store import EventStore, display_location, store_version
 
 from . import keys
 
@@ -32,8 +33,8 @@ DEFAULT_PAIR_KEY = "-".join(DEFAULT_PAIR)  # "UA-RU", as the border selector and
 class Page:
     """What every region of the page reads: the store and this session's events."""
 
-    db: Path
-    version: float  # the store file's mtime: a cache key part wherever events matter
+    db: Path | str  # the store: a SQLite file or a PostgreSQL URL (see store_location)
+    version: object  # changes with the store (file mtime; on a server, counts and newest ids): a cache key part
     events: pd.DataFrame  # the store's events plus this session's own (see ui.add_articles)
     stored: pd.DataFrame
     session_events: pd.DataFrame | None
@@ -125,7 +126,7 @@ def progress_bar(text: str):
     return bar, progress
 
 
-def build_store(db: Path, articles_dir: str) -> None:
+def build_store(db: Path | str, articles_dir: str) -> None:
     """First start: ingest the bundled data into a new store (the `ingest` command's path), with progress."""
     from geo.ingest import ingest_files
 
@@ -143,7 +144,7 @@ def build_store(db: Path, articles_dir: str) -> None:
 def load_events(db: str, version: float) -> pd.DataFrame:
     """All events of the store, prepared for filtering; shared read-only by every session.
 
-    `version` (file mtime) invalidates the cache after an ingest. cache_resource, not
+    `version` (see geo.store.store_version) invalidates the cache after an ingest. cache_resource, not
     cache_data: 100k rows are not copied on every rerun.
     """
     with EventStore(db) as store:
@@ -190,19 +191,43 @@ def map_payload(key: str, _shown: pd.DataFrame) -> dict:
     return atlas_payload(_shown, km_column="pair_km")
 
 
-def store_version(db: Path) -> float:
-    wal = db.with_name(db.name + "-wal")
-    return max(p.stat().st_mtime for p in (db, wal) if p.exists())
+def store_location() -> Path | str:
+    """The store: a PostgreSQL URL from the app's secrets (``[connections.event_atlas] url``, or a
+    top-level ``EVENT_ATLAS_DB``), else the EVENT_ATLAS_DB setting. A URL from the secrets is also
+    put into the environment so every part of this process (geocode cache, extraction worker)
+    uses the same store."""
+    try:
+        url = (st.secrets.get("connections", {}).get("event_atlas", {}).get("url")
+               or st.secrets.get("EVENT_ATLAS_DB"))
+    except Exception:  # no secrets file
+        url = None
+    if url:
+        import os
+
+        os.environ[settings.setting("db").env] = str(url)
+    return settings.db_location()
+
+
+def _stop_on_store_error(db, exc: Exception) -> None:
+    st.error(f"The event store {views.markdown_literal(display_location(db))} cannot be reached: "
+             f"{views.markdown_literal(exc)}. Reload the page to try again.")
+    st.stop()
 
 
 def bootstrap() -> Page:
     """Map assets once per server, the store on first start, then this run's events."""
     static_assets(str(APP_DIR / "static"))
-    db = settings.db_path()
-    if not db.exists():
-        build_store(db, settings.get("articles"))
-    version = store_version(db)
-    stored = load_events(str(db), version)
+    db = store_location()
+    try:
+        if isinstance(db, Path) and not db.exists():
+            build_store(db, settings.get("articles"))
+        version = store_version(db)
+        if isinstance(db, str) and version[0] == 0:  # a new, empty database: the bundled data first
+            build_store(db, settings.get("articles"))
+            version = store_version(db)
+        stored = load_events(str(db), version)
+    except StoreError as exc:  # e.g. the database server is down: a message, not a traceback
+        _stop_on_store_error(db, exc)
     session_events = st.session_state.get(keys.SESSION_EVENTS)
     events = stored if session_events is None else pd.concat([stored, session_events], ignore_index=True)
     n_session = "" if session_events is None else st.session_state.get(keys.SESSION_TOKEN, "")

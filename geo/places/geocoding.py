@@ -113,7 +113,7 @@ def make_layered_geocoder(gazetteer: Gazetteer | None = None, *,
         from .online import GeocodeCache, OnlineGeocoder, make_online_geocoder
 
         # The cache lives in the event store, so what to retry travels with the store.
-        path = Path(cache_path) if cache_path else settings.db_path()
+        path = Path(cache_path) if cache_path else settings.geocode_cache_path()
         service = settings.get("geocoder")
         url = settings.get("geocoder_url").strip()
         where = {}

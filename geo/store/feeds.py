@@ -109,7 +109,7 @@ class FeedState:
     def start_feed_run(self) -> int:
         """Record the start of a feed run; returns its id for :meth:`finish_feed_run`."""
         with self._transaction(write=True) as conn:
-            return conn.execute("INSERT INTO feed_runs (started_at) VALUES (?)", (_now(),)).lastrowid
+            return conn.execute("INSERT INTO feed_runs (started_at) VALUES (?) RETURNING id", (_now(),)).fetchone()[0]
 
     def finish_feed_run(
         self, run_id: int, *, feeds: int, not_modified: int, articles: int, events: int,

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 import typing
 
 import pandas as pd
@@ -55,11 +54,12 @@ def _frame_dtypes() -> dict[str, str | type]:
 _FRAME_DTYPES = _frame_dtypes()
 
 
-def read_frame(conn: sqlite3.Connection) -> tuple[pd.DataFrame, list]:
+def read_frame(conn, query_frame=pd.read_sql_query) -> tuple[pd.DataFrame, list]:
     """The raw events (joined with their articles' columns) and the corrections, from one
-    read transaction the caller holds, so both come from the same snapshot."""
+    read transaction the caller holds, so both come from the same snapshot. `query_frame(sql,
+    conn)` runs a query into a DataFrame (the backend's; see dialect)."""
     cols = ", ".join(f"e.{c}" for c in ("event_id", "event_key", "extractor_version", *EVENT_FIELDS))
-    df = pd.read_sql_query(
+    df = query_frame(
         f"SELECT {cols}, {', '.join('a.' + c for c in ARTICLE_COLUMNS)} "
         "FROM events e JOIN articles a ON a.id = e.article_id ORDER BY e.event_id",
         conn,

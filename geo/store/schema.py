@@ -1,7 +1,9 @@
 """The store's schema: column lists, the append-only migrations and opening in WAL mode.
 
-``PRAGMA user_version`` records how many entries of ``_MIGRATIONS`` have been applied; opening a
-file applies the missing ones in one transaction (see :func:`migrate`).
+The schema version (``PRAGMA user_version`` in SQLite, the ``schema_version`` table in
+PostgreSQL; see ``dialect``) records how many entries of ``_MIGRATIONS`` have been applied;
+opening a store applies the missing ones in one transaction (see :func:`migrate`). Migrations are
+written once in SQLite's dialect; ``dialect.pg_sql`` maps their column types for PostgreSQL.
 """
 from __future__ import annotations
 
@@ -9,10 +11,13 @@ import dataclasses
 import sqlite3
 import time
 from collections.abc import Callable
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import StoreError
 from ..model import Event
+
+if TYPE_CHECKING:
+    from .dialect import Backend
 
 EVENT_FIELDS = tuple(f.name for f in dataclasses.fields(Event))
 JSON_FIELDS = ("actors", "quantities")  # stored as JSON text
@@ -200,39 +205,46 @@ _MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migration_1, _migrat
 SCHEMA_VERSION = len(_MIGRATIONS)
 
 
-def migrate(conn: sqlite3.Connection, path: Path) -> None:
-    """Bring the file at `path` (for messages) up to SCHEMA_VERSION, in one transaction."""
-    version = conn.execute("PRAGMA user_version").fetchone()[0]
+def migrate(conn, backend: Backend) -> None:
+    """Bring the store up to SCHEMA_VERSION, in one transaction (`backend`: see ``dialect``)."""
+    version = backend.get_version(conn)
     if version == SCHEMA_VERSION:
         # Common case, checked without the write lock so opening the dashboard never waits
         # behind a running ingest.
         return
-    conn.execute("BEGIN IMMEDIATE")
+    if version > SCHEMA_VERSION:
+        _too_new(backend, version)
+    backend.begin_migration(conn)
     try:
         # Re-read under the lock: another process may have migrated meanwhile.
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        version = backend.get_version(conn)
         if version > SCHEMA_VERSION:
-            raise StoreError(
-                f"event store {str(path)!r} has schema version {version}, but this"
-                f" Event Atlas only knows versions up to {SCHEMA_VERSION}; upgrade Event"
-                " Atlas or use another file"
-            )
+            _too_new(backend, version)
         for number in range(version + 1, SCHEMA_VERSION + 1):
             _MIGRATIONS[number - 1](conn)
-            conn.execute(f"PRAGMA user_version = {number}")  # PRAGMA takes no parameters
+            backend.set_version(conn, number)
         conn.execute("COMMIT")
     finally:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
 
-def check_event_columns(conn: sqlite3.Connection, path: Path) -> None:
+
+def _too_new(backend: Backend, version: int) -> None:
+    raise StoreError(
+        f"event store {backend.where!r} has schema version {version}, but this"
+        f" Event Atlas only knows versions up to {SCHEMA_VERSION}; upgrade Event"
+        " Atlas or use another store"
+    )
+
+
+def check_event_columns(conn, backend: Backend) -> None:
     """Every Event field has its column."""
     # Fails loudly when a field is added to Event without a migration, instead of
     # dropping that field on every write.
-    columns = {row["name"] for row in conn.execute("PRAGMA table_info(events)")}
+    columns = backend.columns(conn, "events")
     missing = [name for name in EVENT_FIELDS if name not in columns]
     if missing:
         raise StoreError(
-            f"event store {str(path)!r}: Event fields {missing} have no column in the"
+            f"event store {backend.where!r}: Event fields {missing} have no column in the"
             " events table; add a migration to geo/store/schema.py"
         )

@@ -32,7 +32,6 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date
-from pathlib import Path
 
 import pandas as pd
 
@@ -40,11 +39,12 @@ from .._files import utc_now as _now  # one copy for the store and the geocode c
 from ..errors import ConfigurationError, StoreError
 from ..model import Article, Event
 from .corrections import CORRECTABLE_FIELDS, validate_correction
+from .dialect import is_url, open_backend
 from .feeds import FeedState
 from .frame import FRAME_COLUMNS, decode_frame, read_frame
 from .schema import EVENT_FIELDS as _EVENT_FIELDS
 from .schema import JSON_FIELDS as _JSON_FIELDS
-from .schema import SCHEMA_VERSION, check_event_columns, enable_wal, migrate
+from .schema import SCHEMA_VERSION, check_event_columns, migrate
 
 __all__ = [
     "CORRECTABLE_FIELDS",  # from .corrections, .frame and .schema: one import for callers
@@ -53,6 +53,7 @@ __all__ = [
     "EventStore",
     "content_hash",
     "event_key",
+    "store_version",
 ]
 
 DEFAULT_TIMEOUT_S = 30.0
@@ -113,34 +114,27 @@ class EventStore(FeedState):
     written by a newer Event Atlas. Use as a context manager or call :meth:`close`.
     """
 
-    def __init__(self, path: str | os.PathLike[str], *, timeout: float = DEFAULT_TIMEOUT_S) -> None:
-        self.path = Path(path)
+    def __init__(self, path: str | os.PathLike[str], *, timeout: float = DEFAULT_TIMEOUT_S,
+                 create: bool = True) -> None:
+        # `path`: a SQLite file, or a PostgreSQL URL (postgresql://user:password@host:port/dbname,
+        # postgresql+psycopg://… too); see dialect. create=False: a missing SQLite file is an error.
+        self._backend = backend = open_backend(path, timeout, create=create)
+        self.location = path if is_url(path) else None
+        self.path = getattr(backend, "path", None)  # the SQLite file; None for a server
+        self.where = backend.where  # for messages (a URL's password masked)
         self._lock = threading.RLock()
-        self._conn: sqlite3.Connection | None = None
-        in_memory = str(path) == ":memory:"
-        if not in_memory:
-            try:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                raise StoreError(f"cannot create the directory for event store {str(path)!r}: {exc}") from exc
+        self._conn = None
+        conn = backend.connect()
         try:
-            # isolation_level=None: we issue BEGIN ourselves (see _transaction).
-            # timeout= is SQLite's busy timeout: a locked file is retried for that long.
-            conn = sqlite3.connect(
-                str(path), timeout=timeout, isolation_level=None, check_same_thread=False
-            )
-        except sqlite3.Error as exc:
-            raise StoreError(f"cannot open event store {str(path)!r}: {exc}") from exc
-        try:
-            conn.row_factory = sqlite3.Row
-            enable_wal(conn, timeout)
-            conn.execute("PRAGMA foreign_keys = ON")  # per connection, not stored in the file
-            migrate(conn, self.path)
-            check_event_columns(conn, self.path)
+            migrate(conn, backend)  # one cheap read when up to date
+            if not getattr(conn, "checked", False):
+                check_event_columns(conn, backend)
+                if hasattr(conn, "checked"):  # a pooled PostgreSQL connection: once is enough
+                    conn.checked = True
         except BaseException as exc:
             conn.close()
-            if isinstance(exc, sqlite3.Error):
-                raise StoreError(f"cannot open event store {str(path)!r}: {exc}") from exc
+            if isinstance(exc, backend.errors):
+                raise StoreError(f"cannot open event store {self.where!r}: {_reason(exc)}") from exc
             raise
         self._conn = conn
 
@@ -150,8 +144,8 @@ class EventStore(FeedState):
         """Close the connection. Safe to call twice; later calls on the store raise StoreError."""
         with self._lock:
             if self._conn is not None:
-                self._conn.close()
-                self._conn = None
+                conn, self._conn = self._conn, None
+                self._backend.release(conn)  # PostgreSQL: back to the process's pool
 
     def __enter__(self) -> "EventStore":
         return self
@@ -160,13 +154,28 @@ class EventStore(FeedState):
         self.close()
 
     def __repr__(self) -> str:
-        return f"EventStore({str(self.path)!r})"
+        return f"EventStore({self.where!r})"
+
+    @property
+    def backend(self) -> str:
+        """``sqlite`` or ``postgresql``."""
+        return "sqlite" if self.location is None else "postgresql"
 
     @property
     def schema_version(self) -> int:
-        """The file's ``PRAGMA user_version``."""
+        """The applied migrations (``PRAGMA user_version``; PostgreSQL: the schema_version table)."""
         with self._transaction(write=False) as conn:
-            return conn.execute("PRAGMA user_version").fetchone()[0]
+            return self._backend.get_version(conn)
+
+    def data_version(self) -> tuple:
+        """A value that changes whenever articles, events or corrections change (a cache key).
+
+        Event and correction ids are never reused (AUTOINCREMENT / identity), so the newest ids
+        with the counts catch additions, re-extractions and deletions."""
+        with self._transaction(write=False) as conn:
+            return tuple(conn.execute(
+                "SELECT (SELECT count(*) FROM articles), (SELECT max(event_id) FROM events),"
+                " (SELECT count(*) FROM events), (SELECT max(id) FROM corrections)").fetchone())
 
     # ---------------------------------------------------------------- articles
 
@@ -233,7 +242,7 @@ class EventStore(FeedState):
         events = list(events)
         with self._transaction(write=True) as conn:
             if conn.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone() is None:
-                raise StoreError(f"event store {str(self.path)!r}: article {article_id!r} is not stored")
+                raise StoreError(f"event store {self.where!r}: article {article_id!r} is not stored")
             self._write_events(conn, article_id, events, extractor_version)
 
     def add_article_with_events(
@@ -286,7 +295,7 @@ class EventStore(FeedState):
         """
         # One read transaction so events and corrections come from the same snapshot.
         with self._transaction(write=False) as conn:
-            raw, corrections = read_frame(conn)
+            raw, corrections = read_frame(conn, self._backend.query_frame)
         return decode_frame(raw, corrections)
 
     # ---------------------------------------------------------------- corrections
@@ -308,12 +317,11 @@ class EventStore(FeedState):
         with self._transaction(write=True) as conn:
             if conn.execute("SELECT 1 FROM events WHERE event_key = ? LIMIT 1", (event_key,)).fetchone() is None:
                 raise ConfigurationError(f"no stored event has event_key {event_key!r}")
-            cur = conn.execute(
+            return conn.execute(
                 "INSERT INTO corrections (event_key, field, value_json, author, note, created_at)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
+                " VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
                 (event_key, field, json.dumps(value), author, note, _now()),
-            )
-            return cur.lastrowid
+            ).fetchone()[0]
 
     def corrections(self, event_key: str | None = None) -> list[dict]:
         """Corrections (all, or of one event) oldest first, as dicts with the decoded ``value``."""
@@ -336,7 +344,7 @@ class EventStore(FeedState):
     def start_run(self) -> int:
         """Record the start of an ingest run; returns its id for :meth:`finish_run`."""
         with self._transaction(write=True) as conn:
-            return conn.execute("INSERT INTO ingest_runs (started_at) VALUES (?)", (_now(),)).lastrowid
+            return conn.execute("INSERT INTO ingest_runs (started_at) VALUES (?) RETURNING id", (_now(),)).fetchone()[0]
 
     def finish_run(self, run_id: int, files: int, articles: int, events: int, failures: object) -> None:
         """Record the outcome of an ingest run.
@@ -352,7 +360,7 @@ class EventStore(FeedState):
                 (_now(), files, articles, events, failures_json, run_id),
             )
             if cur.rowcount == 0:
-                raise StoreError(f"event store {str(self.path)!r}: no ingest run with id {run_id!r}")
+                raise StoreError(f"event store {self.where!r}: no ingest run with id {run_id!r}")
 
     def ingest_runs(self, limit: int | None = None) -> list[dict]:
         """Ingest runs, newest first, as dicts with the decoded ``failures`` (None while running)."""
@@ -372,28 +380,28 @@ class EventStore(FeedState):
     # ---------------------------------------------------------------- internals
 
     @contextmanager
-    def _transaction(self, *, write: bool) -> Iterator[sqlite3.Connection]:
+    def _transaction(self, *, write: bool) -> Iterator:
         """Hold the lock and run the body in one short transaction, committing on success.
 
-        Writes use BEGIN IMMEDIATE: a deferred transaction that reads first and then writes
-        cannot wait for the lock (SQLite returns SQLITE_BUSY at once, ignoring the busy
-        timeout) when another process committed meanwhile; taking the write lock up front makes
-        concurrent ingests queue instead. sqlite errors surface as StoreError naming the file.
+        How a transaction begins is the backend's (see dialect): SQLite writers take the write
+        lock up front (BEGIN IMMEDIATE) so concurrent ingests queue; PostgreSQL reads see one
+        snapshot and a lost connection is replaced before the body runs. Database errors
+        surface as StoreError naming the store.
         """
         with self._lock:
             conn = self._conn
             if conn is None:
-                raise StoreError(f"event store {str(self.path)!r} is closed")
+                raise StoreError(f"event store {self.where!r} is closed")
             try:
-                conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+                conn = self._conn = self._backend.begin(conn, write=write)
                 try:
                     yield conn
                     conn.execute("COMMIT")
                 finally:
                     if conn.in_transaction:
                         conn.execute("ROLLBACK")
-            except sqlite3.Error as exc:
-                raise StoreError(f"event store {str(self.path)!r}: {exc}") from exc
+            except self._backend.errors as exc:
+                raise StoreError(f"event store {self.where!r}: {_reason(exc)}") from exc
 
     @staticmethod
     def _insert_article(conn: sqlite3.Connection, article: Article) -> bool:
@@ -451,6 +459,20 @@ class EventStore(FeedState):
         if d["verified"] is not None:
             d["verified"] = bool(d["verified"])
         return d
+
+
+def _reason(exc: BaseException) -> str:
+    return " ".join(str(exc).split()) or type(exc).__name__
+
+
+def store_version(location: str | os.PathLike[str]) -> object:
+    """A cache key that changes when the store at `location` changes: a SQLite file's (and its
+    WAL's) modification time, read without opening it; on a server :meth:`EventStore.data_version`."""
+    token = open_backend(location, DEFAULT_TIMEOUT_S, create=True).version_token()
+    if token is not None:
+        return token
+    with EventStore(location) as store:
+        return store.data_version()
 
 
 def _encode_event(event: Event) -> dict:

@@ -77,9 +77,17 @@ def make_events(article_id: str = "a1") -> list[Event]:
     ]
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def location(request, tmp_path):
+    """A new store's location on each backend: a SQLite file, a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        return tmp_path / "events.db"
+    return request.getfixturevalue("pg_url")
+
+
 @pytest.fixture
-def store(tmp_path):
-    with EventStore(tmp_path / "events.db") as s:
+def store(location):
+    with EventStore(location) as s:
         yield s
 
 
