@@ -21,7 +21,7 @@ import difflib
 import re
 
 from ..geometry import great_circle_km
-from ..places import Gazetteer, Place, normalize_name, prior, region_keys
+from ..places import POP_WEIGHT, Gazetteer, Place, normalize_name, prior, region_keys
 from .toponym import Toponym
 
 _CONTAINER_FEATURES = ("region", "country")
@@ -211,6 +211,10 @@ class Resolver:
         if mb:
             # "The town of Yelets": "The" names no region ("The" is a gazetteer alias abroad)
             name = re.sub(r"^(?:The|In|At|Of|A|An)(?:\s+|$)", "", mb.group(1))
+            # "the English city of Salisbury": a demonym names the country, not a town "English"
+            country = self.gazetteer.demonym(name) if name else None
+            if country is not None:
+                return [country]
             if name:
                 return list(self.gazetteer.candidates(name))
         m = _AFTER.match(doc[t.token_end: min(len(doc), t.token_end + 8)].text)
@@ -229,15 +233,19 @@ class Resolver:
         own_named = any(normalize_name(c.name) == written and c.population >= _OWN_NAME_POPULATION for c in cands)
         near_regions = self._adjacent_region(doc, t)
         near_admin = {(c.country_code, c.admin1_code) for c in near_regions if c.feature in ("region", "city")}
+        near_country = {c.country_code for c in near_regions if c.feature == "country"}
         best, best_score = None, -1e9
         evidence: list[tuple[float, Place]] = []  # per candidate: its score less its prior
         for c in cands:
             s = self._prior(c, t)
             s += context_cc.get(c.country_code, 0.0)
-            if c.feature == "city" and (c.country_code, c.admin1_code) in context_a1:
-                s += 1.0
+            if c.feature in ("city", "district") and (c.country_code, c.admin1_code) in context_a1:
+                # a county's own population is no guide: "McLean County" is the one in the named state
+                s += 2.0 if c.feature == "district" else 1.0
             if (c.country_code, c.admin1_code) in near_admin:
                 s += 8
+            if c.country_code in near_country and c.feature != "country":
+                s += 6
             if list_kind is not None and c.feature == list_kind:
                 s += 2  # a name in a list of states is a state
             if containers and c.feature != "country" and any(
@@ -305,7 +313,18 @@ class Resolver:
         s = prior(c, c.geonameid in self.gazetteer.capitals)
         if t.is_region_phrase:
             s += 6 if c.feature == "region" else -1 if c.feature == "city" else 0
+        elif c.feature == "region" and self._named_after_elsewhere(c, t.candidates):
+            s += POP_WEIGHT / 2  # a third of the division, not a tenth: "Wyoming" is the state, not the city in Michigan
         return s
+
+    def _named_after_elsewhere(self, region: Place, cands) -> bool:
+        """The same-named cities all lie outside this division and none is a national capital: they
+        are namesakes of the division ("Wyoming, Michigan", "Delaware, Ohio"), not the centre it is
+        named after ("New York", "Kharkiv" are cities inside their divisions)."""
+        cities = [o for o in cands if o.feature == "city"]
+        return bool(cities) and all(
+            (o.country_code, o.admin1_code) != (region.country_code, region.admin1_code)
+            and o.geonameid not in self.gazetteer.capitals for o in cities)
 
 
 def _is_village(p: Place) -> bool:

@@ -1,0 +1,37 @@
+"""Context rules of resolution (geo/nlp/resolution.py), on invented sentences."""
+from __future__ import annotations
+
+import pytest
+
+
+def resolve(extractor, nlp, text):
+    rec = extractor.recognizer
+    doc = nlp(text)
+    return {t.name: t.place for t in rec.resolve(doc, rec.recognize(doc))}
+
+
+@pytest.mark.parametrize("text,name,cc,admin1,feature", [
+    # a division whose same-named cities all lie elsewhere needs a third of its size, not a tenth
+    ("A federal judge in Wyoming halted the rule on Friday.", "Wyoming", "US", "WY", "region"),
+    # ...but not against a city inside it or a national capital
+    ("Washington said the sanctions would stay in place.", "Washington", "US", "DC", "city"),
+    ("New York has ordered more buses for the winter.", "New York", "US", "NY", "city"),
+    ("Heavy rain flooded streets in Kharkiv on Monday.", "Kharkiv", "UA", "07", "city"),
+])
+def test_divisions_and_their_namesakes(extractor, nlp, text, name, cc, admin1, feature):
+    place = resolve(extractor, nlp, text)[name]
+    assert (place.country_code, place.admin1_code, place.feature) == (cc, admin1, feature)
+
+
+@pytest.mark.parametrize("text,name,cc,admin1", [
+    ("US officials from Washington and Ohio visited the English city of Salisbury.", "Salisbury", "GB", "ENG"),
+    ("Tourists returned to the Italian city of Venice after the floods.", "Venice", "IT", None),
+])
+def test_demonym_before_city_of_names_the_country(extractor, nlp, text, name, cc, admin1):
+    place = resolve(extractor, nlp, text)[name]
+    assert place.country_code == cc and (admin1 is None or place.admin1_code == admin1)
+
+
+def test_county_in_the_state_the_article_names(extractor, nlp):
+    places = resolve(extractor, nlp, "The Kentucky budget gives new money to schools in Pike County.")
+    assert (places["Pike County"].country_code, places["Pike County"].admin1_code) == ("US", "KY")
