@@ -89,7 +89,25 @@ class Resolver:
             if region is not None and t.place is not None and t.place.feature == "city" and difflib.SequenceMatcher(
                     None, normalize_name(t.place.name), normalize_name(t.name)).ratio() < _VARIANT_SIMILARITY + 0.3:
                 t.place = region  # (a spelling variant, "Vinnytsia" for "Vinnytsya", is still the city)
+        self._country_parts(toponyms)
         return toponyms
+
+    @staticmethod
+    def _country_parts(toponyms) -> None:
+        """'Trinidad' in an article naming Trinidad and Tobago is that country, not the Bolivian
+        city: a part of a compound country name the article writes whole ("Antigua", "Nevis")."""
+        parts = {}
+        for t in toponyms:
+            p = t.place
+            if p is not None and p.feature == "country" and " and " in p.name:
+                for part in normalize_name(p.name).split(" and "):
+                    parts[part.removeprefix("the ")] = p
+        if not parts:
+            return
+        for t in toponyms:
+            country = parts.get(normalize_name(t.name))
+            if country is not None and not t.is_demonym and (t.place is None or t.place.feature != "country"):
+                t.place, t.approximate = country, False
 
     @staticmethod
     def _named_countries(t: Toponym, toponyms) -> set[str]:

@@ -35,3 +35,8 @@ def test_demonym_before_city_of_names_the_country(extractor, nlp, text, name, cc
 def test_county_in_the_state_the_article_names(extractor, nlp):
     places = resolve(extractor, nlp, "The Kentucky budget gives new money to schools in Pike County.")
     assert (places["Pike County"].country_code, places["Pike County"].admin1_code) == ("US", "KY")
+
+
+def test_part_of_a_compound_country_name_the_article_writes_whole(extractor, nlp):
+    places = resolve(extractor, nlp, "Trinidad and Tobago asked for help; flights to Trinidad resumed on Monday.")
+    assert places["Trinidad"].country_code == "TT" and places["Trinidad"].feature == "country"
