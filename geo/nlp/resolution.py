@@ -27,6 +27,7 @@ from .toponym import Toponym
 _CONTAINER_FEATURES = ("region", "country")
 _OWN_NAME_POPULATION = 10_000
 _VARIANT_SIMILARITY = 0.5  # "Kiev"/"Kyiv" 0.75, "Kharkov"/"Kharkiv" 0.86; "Salisbury"/"Harare" 0.13
+_SPELLING_SIMILARITY = 0.8  # above this an alias is a spelling of the name ("Nikolaev"/"Mykolaiv"); below, another name
 _UNRELATED_ALIAS_PENALTY = 3.0
 _VILLAGE_POPULATION = 1000  # below this (or unknown: 0) a settlement is one of many same-named villages
 _CONTEXT_MARGIN = 0.5  # less context evidence than this between two villages: choosing is a guess
@@ -249,6 +250,11 @@ class Resolver:
         # Another entry of some size bears the written name as its own: an unrelated alias
         # (Harare, once Salisbury; Casablanca, "White House" in translation) should lose to it.
         own_named = any(normalize_name(c.name) == written and c.population >= _OWN_NAME_POPULATION for c in cands)
+        # ...and so should a town listing the name of another town of its own country as an alias
+        # ("Southold" under South Bend); across borders an alias is usually a former or foreign name
+        # ("Artemovsk" for Bakhmut).
+        own_named_in = {c.country_code for c in cands if c.feature == "city"
+                        and normalize_name(c.name) == written and c.population >= _VILLAGE_POPULATION}
         near_regions = self._adjacent_region(doc, t)
         near_admin = {(c.country_code, c.admin1_code) for c in near_regions if c.feature in ("region", "city")}
         near_country = {c.country_code for c in near_regions if c.feature == "country"}
@@ -285,7 +291,8 @@ class Resolver:
             else:
                 similarity = difflib.SequenceMatcher(None, own, written).ratio()
                 s += 0.5 * similarity
-                if own_named and similarity < _VARIANT_SIMILARITY:
+                if (own_named and similarity < _VARIANT_SIMILARITY) or (
+                        c.feature == "city" and c.country_code in own_named_in and similarity < _SPELLING_SIMILARITY):
                     s -= _UNRELATED_ALIAS_PENALTY
             evidence.append((s - self._prior(c, t), c))
             if s > best_score:

@@ -40,3 +40,24 @@ def test_county_in_the_state_the_article_names(extractor, nlp):
 def test_part_of_a_compound_country_name_the_article_writes_whole(extractor, nlp):
     places = resolve(extractor, nlp, "Trinidad and Tobago asked for help; flights to Trinidad resumed on Monday.")
     assert places["Trinidad"].country_code == "TT" and places["Trinidad"].feature == "country"
+
+
+def _town(geonameid, name, admin1, population, cc="US"):
+    from geo.places import Place
+
+    return Place(geonameid, name, 40.0 + geonameid % 7, -80.0 - geonameid % 5, cc, admin1, "city", population, "test")
+
+
+@pytest.mark.parametrize("alias_cc,expected", [("US", -2), ("CA", -1)])
+def test_alias_naming_another_town_of_its_country_loses_to_that_town(extractor, nlp, alias_cc, expected):
+    """Invented entries: a big town listing 'Elmbrook' among its aliases, and a small town of that
+    name. In the same country the alias is a mistake and the own-named town wins; abroad it may be
+    a former or foreign name, and size decides as before."""
+    from geo.nlp.resolution import Resolver
+    from geo.nlp.toponym import Toponym
+
+    doc = nlp("The fair was held in Elmbrook on Sunday.")
+    own, big = _town(-2, "Elmbrook", "NY", 5000), _town(-1, "Riverton Heights", "IN", 100_000, alias_cc)
+    t = Toponym(20, 28, "Elmbrook", 5, 6, candidates=(big, own))
+    Resolver(extractor.recognizer.gazetteer).resolve(doc, [t])
+    assert t.place.geonameid == expected
