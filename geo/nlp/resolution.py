@@ -279,8 +279,10 @@ class Resolver:
                 d = min(haversine_km(c, a) for a in anchors)
                 s += 2 if d < 100 else 1 if d < 300 else 0.5 if d < 800 else 0
             elif c.feature == "region" and any((a.country_code, a.admin1_code) == (c.country_code, c.admin1_code)
-                                                for a in anchors):
-                s += 2  # "Washington" in an article about Seattle and Spokane is the state
+                                                for a in anchors) and not _centre_named(c, cands, written):
+                # "Washington" in an article about Seattle and Spokane is the state; "New York" in one
+                # about Brooklyn is still the city the state is named after (it is near them too)
+                s += 2
             # An alias shared by unrelated places ("Sloviansk" is also listed under Nikopol):
             # prefer the entry whose own name is spelled like the text.
             own = normalize_name(c.name)
@@ -350,6 +352,14 @@ class Resolver:
         return bool(cities) and all(
             (o.country_code, o.admin1_code) != (region.country_code, region.admin1_code)
             and o.geonameid not in self.gazetteer.capitals for o in cities)
+
+
+def _centre_named(region: Place, cands, written: str) -> bool:
+    """A city of the written name inside the division and a tenth of its size or more: the centre
+    the division is named after ("New York"), not "Maryland City" for Maryland."""
+    return any(o.feature == "city" and (o.country_code, o.admin1_code) == (region.country_code, region.admin1_code)
+               and normalize_name(o.name).split()[: len(written.split())] == written.split()
+               and 10 * o.population >= region.population for o in cands)
 
 
 def _is_village(p: Place) -> bool:

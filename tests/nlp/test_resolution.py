@@ -61,3 +61,12 @@ def test_alias_naming_another_town_of_its_country_loses_to_that_town(extractor, 
     t = Toponym(20, 28, "Elmbrook", 5, 6, candidates=(big, own))
     Resolver(extractor.recognizer.gazetteer).resolve(doc, [t])
     assert t.place.geonameid == expected
+
+
+@pytest.mark.parametrize("text,name,feature,admin1", [
+    # a place of the article inside the division supports the centre city it is named after as much
+    ("NEW YORK (AP) - Lawmakers in Albany passed the budget on Friday.", "NEW YORK", "city", "NY"),
+])
+def test_anchor_inside_a_division(extractor, nlp, text, name, feature, admin1):
+    place = resolve(extractor, nlp, text)[name]
+    assert (place.feature, place.admin1_code) == (feature, admin1)
