@@ -91,7 +91,20 @@ class Resolver:
                     None, normalize_name(t.place.name), normalize_name(t.name)).ratio() < _VARIANT_SIMILARITY + 0.3:
                 t.place = region  # (a spelling variant, "Vinnytsia" for "Vinnytsya", is still the city)
         self._country_parts(toponyms)
+        self._division_codes(doc, toponyms)
         return toponyms
+
+    def _division_codes(self, doc, toponyms) -> None:
+        """'Horry County, SC': a code of two capitals after a place and a comma is that place's
+        first-level division when the code is its ISO 3166-2 code (US postal codes, Canadian 'BC')."""
+        for a, b in zip(toponyms, toponyms[1:]):
+            between = doc[a.token_end: b.token_start]
+            if a.place is None or not a.place.country_code or len(between) != 1 or between[0].text != ",":
+                continue
+            if re.fullmatch(r"[A-Z]{2}", b.name) and not b.is_demonym:
+                region = self.gazetteer.region_by_iso(a.place.country_code, b.name)
+                if region is not None and region.admin1_code == a.place.admin1_code:
+                    b.place, b.approximate = region, False
 
     @staticmethod
     def _country_parts(toponyms) -> None:

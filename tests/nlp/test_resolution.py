@@ -70,3 +70,8 @@ def test_alias_naming_another_town_of_its_country_loses_to_that_town(extractor, 
 def test_anchor_inside_a_division(extractor, nlp, text, name, feature, admin1):
     place = resolve(extractor, nlp, text)[name]
     assert (place.feature, place.admin1_code) == (feature, admin1)
+
+
+def test_division_code_after_a_place_and_a_comma(extractor, nlp):
+    places = resolve(extractor, nlp, "CHARLESTON COUNTY, SC (WXYZ) - A bridge was closed on Monday.")
+    assert places.get("SC") is not None and places["SC"].name == "South Carolina"
