@@ -81,6 +81,7 @@ class Resolver:
             by_name[key] = (t.place, t.approximate)
             if t.place is not None and t.place.feature in ("city", "district"):
                 anchors.append(t.place)  # divisions count through context_a1 instead
+        self._second_look(doc, order, toponyms, context_cc, context_a1, containers, list_kinds)
         # "the Dnipropetrovsk region" ... "the Dnipropetrovsk advance": a bare name the article also
         # writes as a region phrase is that region when the city reading needs an old or foreign name.
         regions = {t.name.casefold(): t.place for t in toponyms
@@ -105,6 +106,29 @@ class Resolver:
                 region = self.gazetteer.region_by_iso(a.place.country_code, b.name)
                 if region is not None and region.admin1_code == a.place.admin1_code:
                     b.place, b.approximate = region, False
+
+    def _second_look(self, doc, order, toponyms, context_cc, context_a1, containers, list_kinds) -> None:
+        """A county chosen before the names after it were resolved is chosen again with every other
+        place of the article as an anchor ("Suffolk County" before "Southold" is read). Counties
+        only: same-named counties are many and their size says little, while a town of the wrong
+        size near one other place of the article ("Cambridge, Maryland" near Washington) is worse
+        than the population prior."""
+        placed = {(t.name.casefold(), t.place) for t in toponyms if not t.is_demonym and t.place is not None
+                  and t.place.feature in ("city", "district")}
+        again: dict[tuple, Place] = {}
+        for t in order:
+            if t.is_demonym or t.approximate or t.place is None or t.place.feature != "district" \
+                    or len({(c.country_code, c.admin1_code) for c in t.candidates}) < 2:
+                continue
+            key = (t.name.casefold(), t.is_region_phrase, containers.get(id(t), ()), list_kinds.get(id(t)))
+            if key not in again:
+                others = list({p for name, p in placed if name != key[0]})
+                place = self._choose(doc, t, context_cc, context_a1, others, containers.get(id(t), ()),
+                                     list_kinds.get(id(t)))
+                t.approximate = False
+                ok = place is not None and place.feature == "district" and not self._abroad(t, place, toponyms)
+                again[key] = place if ok else t.place
+            t.place = again[key]
 
     @staticmethod
     def _country_parts(toponyms) -> None:

@@ -75,3 +75,21 @@ def test_anchor_inside_a_division(extractor, nlp, text, name, feature, admin1):
 def test_division_code_after_a_place_and_a_comma(extractor, nlp):
     places = resolve(extractor, nlp, "CHARLESTON COUNTY, SC (WXYZ) - A bridge was closed on Monday.")
     assert places.get("SC") is not None and places["SC"].name == "South Carolina"
+
+
+def test_county_chosen_again_once_later_names_are_placed(extractor, nlp):
+    """Invented entries: two same-named counties of similar size, and a town named after the
+    county that lies in the smaller one; the town, read later, decides the county."""
+    from geo.nlp.resolution import Resolver
+    from geo.nlp.toponym import Toponym
+    from geo.places import Place
+
+    doc = nlp("Elm County detectives searched a house in Oakfield on Tuesday.")
+    big = Place(-1, "Elm County", 42.3, -71.0, "US", "MA", "district", 800_000, "test")
+    small = Place(-2, "Elm County", 40.9, -72.7, "US", "NY", "district", 600_000, "test")
+    town = Place(-3, "Oakfield", 41.0, -72.5, "US", "NY", "city", 5000, "test")
+    namesake = Place(-4, "Oakfield", 35.0, -100.0, "US", "TX", "city", 4000, "test")
+    county = Toponym(0, 10, "Elm County", 0, 2, candidates=(big, small))
+    place = Toponym(42, 50, "Oakfield", 8, 9, candidates=(town, namesake))
+    Resolver(extractor.recognizer.gazetteer).resolve(doc, [county, place])
+    assert (county.place.geonameid, place.place.geonameid) == (-2, -3)
