@@ -11,6 +11,12 @@ Every candidate gets a score from priors and the article's context:
 - distance to the places already resolved (unambiguous names are resolved first);
 - spelling: an entry whose own name is the written one beats one listing it as an old alias
   ("Pokrovsk" is the town in Donetsk oblast, not Engels, once called Pokrovsk);
+- namesakes of a division: when every same-named city lies in another division and none is a
+  national capital, the division needs three times their population, not ten ("Wyoming");
+- "the English city of Salisbury": a demonym before "city of" names the container;
+- a county in a division the article names; counties chosen again once all other names are placed;
+- "Trinidad" in an article naming Trinidad and Tobago is the country; "Horry County, SC": the code
+  after the comma is the place's division;
 - no guessing among villages: when the best two readings are villages far apart and nothing in
   the article separates them, the name resolves to the division the article names for it, or
   stays unresolved.
