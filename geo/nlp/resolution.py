@@ -11,6 +11,12 @@ Every candidate gets a score from priors and the article's context:
 - distance to the places already resolved (unambiguous names are resolved first);
 - spelling: an entry whose own name is the written one beats one listing it as an old alias
   ("Pokrovsk" is the town in Donetsk oblast, not Engels, once called Pokrovsk);
+- namesakes of a division: when every same-named city lies in another division and none is a
+  national capital, the division needs three times their population, not ten ("Wyoming");
+- "the English city of Salisbury": a demonym before "city of" names the container;
+- a county in a division the article names; counties chosen again once all other names are placed;
+- "Trinidad" in an article naming Trinidad and Tobago is the country; "Horry County, SC": the code
+  after the comma is the place's division;
 - no guessing among villages: when the best two readings are villages far apart and nothing in
   the article separates them, the name resolves to the division the article names for it, or
   stays unresolved.
@@ -21,12 +27,13 @@ import difflib
 import re
 
 from ..geometry import great_circle_km
-from ..places import Gazetteer, Place, normalize_name, prior, region_keys
+from ..places import POP_WEIGHT, Gazetteer, Place, normalize_name, prior, region_keys
 from .toponym import Toponym
 
 _CONTAINER_FEATURES = ("region", "country")
 _OWN_NAME_POPULATION = 10_000
 _VARIANT_SIMILARITY = 0.5  # "Kiev"/"Kyiv" 0.75, "Kharkov"/"Kharkiv" 0.86; "Salisbury"/"Harare" 0.13
+_SPELLING_SIMILARITY = 0.8  # above this an alias is a spelling of the name ("Nikolaev"/"Mykolaiv"); below, another name
 _UNRELATED_ALIAS_PENALTY = 3.0
 _VILLAGE_POPULATION = 1000  # below this (or unknown: 0) a settlement is one of many same-named villages
 _CONTEXT_MARGIN = 0.5  # less context evidence than this between two villages: choosing is a guess
@@ -80,6 +87,7 @@ class Resolver:
             by_name[key] = (t.place, t.approximate)
             if t.place is not None and t.place.feature in ("city", "district"):
                 anchors.append(t.place)  # divisions count through context_a1 instead
+        self._second_look(doc, order, toponyms, context_cc, context_a1, containers, list_kinds)
         # "the Dnipropetrovsk region" ... "the Dnipropetrovsk advance": a bare name the article also
         # writes as a region phrase is that region when the city reading needs an old or foreign name.
         regions = {t.name.casefold(): t.place for t in toponyms
@@ -89,7 +97,61 @@ class Resolver:
             if region is not None and t.place is not None and t.place.feature == "city" and difflib.SequenceMatcher(
                     None, normalize_name(t.place.name), normalize_name(t.name)).ratio() < _VARIANT_SIMILARITY + 0.3:
                 t.place = region  # (a spelling variant, "Vinnytsia" for "Vinnytsya", is still the city)
+        self._country_parts(toponyms)
+        self._division_codes(doc, toponyms)
         return toponyms
+
+    def _division_codes(self, doc, toponyms) -> None:
+        """'Horry County, SC': a code of two capitals after a place and a comma is that place's
+        first-level division when the code is its ISO 3166-2 code (US postal codes, Canadian 'BC')."""
+        for a, b in zip(toponyms, toponyms[1:]):
+            between = doc[a.token_end: b.token_start]
+            if a.place is None or not a.place.country_code or len(between) != 1 or between[0].text != ",":
+                continue
+            if re.fullmatch(r"[A-Z]{2}", b.name) and not b.is_demonym:
+                region = self.gazetteer.region_by_iso(a.place.country_code, b.name)
+                if region is not None and region.admin1_code == a.place.admin1_code:
+                    b.place, b.approximate = region, False
+
+    def _second_look(self, doc, order, toponyms, context_cc, context_a1, containers, list_kinds) -> None:
+        """A county chosen before the names after it were resolved is chosen again with every other
+        place of the article as an anchor ("Suffolk County" before "Southold" is read). Counties
+        only: same-named counties are many and their size says little, while a town of the wrong
+        size near one other place of the article ("Cambridge, Maryland" near Washington) is worse
+        than the population prior."""
+        placed = {(t.name.casefold(), t.place) for t in toponyms if not t.is_demonym and t.place is not None
+                  and t.place.feature in ("city", "district")}
+        again: dict[tuple, Place] = {}
+        for t in order:
+            if t.is_demonym or t.approximate or t.place is None or t.place.feature != "district" \
+                    or len({(c.country_code, c.admin1_code) for c in t.candidates}) < 2:
+                continue
+            key = (t.name.casefold(), t.is_region_phrase, containers.get(id(t), ()), list_kinds.get(id(t)))
+            if key not in again:
+                others = list({p for name, p in placed if name != key[0]})
+                place = self._choose(doc, t, context_cc, context_a1, others, containers.get(id(t), ()),
+                                     list_kinds.get(id(t)))
+                t.approximate = False
+                ok = place is not None and place.feature == "district" and not self._abroad(t, place, toponyms)
+                again[key] = place if ok else t.place
+            t.place = again[key]
+
+    @staticmethod
+    def _country_parts(toponyms) -> None:
+        """'Trinidad' in an article naming Trinidad and Tobago is that country, not the Bolivian
+        city: a part of a compound country name the article writes whole ("Antigua", "Nevis")."""
+        parts = {}
+        for t in toponyms:
+            p = t.place
+            if p is not None and p.feature == "country" and " and " in p.name:
+                for part in normalize_name(p.name).split(" and "):
+                    parts[part.removeprefix("the ")] = p
+        if not parts:
+            return
+        for t in toponyms:
+            country = parts.get(normalize_name(t.name))
+            if country is not None and not t.is_demonym and (t.place is None or t.place.feature != "country"):
+                t.place, t.approximate = country, False
 
     @staticmethod
     def _named_countries(t: Toponym, toponyms) -> set[str]:
@@ -211,6 +273,10 @@ class Resolver:
         if mb:
             # "The town of Yelets": "The" names no region ("The" is a gazetteer alias abroad)
             name = re.sub(r"^(?:The|In|At|Of|A|An)(?:\s+|$)", "", mb.group(1))
+            # "the English city of Salisbury": a demonym names the country, not a town "English"
+            country = self.gazetteer.demonym(name) if name else None
+            if country is not None:
+                return [country]
             if name:
                 return list(self.gazetteer.candidates(name))
         m = _AFTER.match(doc[t.token_end: min(len(doc), t.token_end + 8)].text)
@@ -227,17 +293,26 @@ class Resolver:
         # Another entry of some size bears the written name as its own: an unrelated alias
         # (Harare, once Salisbury; Casablanca, "White House" in translation) should lose to it.
         own_named = any(normalize_name(c.name) == written and c.population >= _OWN_NAME_POPULATION for c in cands)
+        # ...and so should a town listing the name of another town of its own country as an alias
+        # ("Southold" under South Bend); across borders an alias is usually a former or foreign name
+        # ("Artemovsk" for Bakhmut).
+        own_named_in = {c.country_code for c in cands if c.feature == "city"
+                        and normalize_name(c.name) == written and c.population >= _VILLAGE_POPULATION}
         near_regions = self._adjacent_region(doc, t)
         near_admin = {(c.country_code, c.admin1_code) for c in near_regions if c.feature in ("region", "city")}
+        near_country = {c.country_code for c in near_regions if c.feature == "country"}
         best, best_score = None, -1e9
         evidence: list[tuple[float, Place]] = []  # per candidate: its score less its prior
         for c in cands:
             s = self._prior(c, t)
             s += context_cc.get(c.country_code, 0.0)
-            if c.feature == "city" and (c.country_code, c.admin1_code) in context_a1:
-                s += 1.0
+            if c.feature in ("city", "district") and (c.country_code, c.admin1_code) in context_a1:
+                # a county's own population is no guide: "McLean County" is the one in the named state
+                s += 2.0 if c.feature == "district" else 1.0
             if (c.country_code, c.admin1_code) in near_admin:
                 s += 8
+            if c.country_code in near_country and c.feature != "country":
+                s += 6
             if list_kind is not None and c.feature == list_kind:
                 s += 2  # a name in a list of states is a state
             if containers and c.feature != "country" and any(
@@ -247,8 +322,10 @@ class Resolver:
                 d = min(haversine_km(c, a) for a in anchors)
                 s += 2 if d < 100 else 1 if d < 300 else 0.5 if d < 800 else 0
             elif c.feature == "region" and any((a.country_code, a.admin1_code) == (c.country_code, c.admin1_code)
-                                                for a in anchors):
-                s += 2  # "Washington" in an article about Seattle and Spokane is the state
+                                                for a in anchors) and not _centre_named(c, cands, written):
+                # "Washington" in an article about Seattle and Spokane is the state; "New York" in one
+                # about Brooklyn is still the city the state is named after (it is near them too)
+                s += 2
             # An alias shared by unrelated places ("Sloviansk" is also listed under Nikopol):
             # prefer the entry whose own name is spelled like the text.
             own = normalize_name(c.name)
@@ -259,7 +336,8 @@ class Resolver:
             else:
                 similarity = difflib.SequenceMatcher(None, own, written).ratio()
                 s += 0.5 * similarity
-                if own_named and similarity < _VARIANT_SIMILARITY:
+                if (own_named and similarity < _VARIANT_SIMILARITY) or (
+                        c.feature == "city" and c.country_code in own_named_in and similarity < _SPELLING_SIMILARITY):
                     s -= _UNRELATED_ALIAS_PENALTY
             evidence.append((s - self._prior(c, t), c))
             if s > best_score:
@@ -305,7 +383,26 @@ class Resolver:
         s = prior(c, c.geonameid in self.gazetteer.capitals)
         if t.is_region_phrase:
             s += 6 if c.feature == "region" else -1 if c.feature == "city" else 0
+        elif c.feature == "region" and self._named_after_elsewhere(c, t.candidates):
+            s += POP_WEIGHT / 2  # a third of the division, not a tenth: "Wyoming" is the state, not the city in Michigan
         return s
+
+    def _named_after_elsewhere(self, region: Place, cands) -> bool:
+        """The same-named cities all lie outside this division and none is a national capital: they
+        are namesakes of the division ("Wyoming, Michigan", "Delaware, Ohio"), not the centre it is
+        named after ("New York", "Kharkiv" are cities inside their divisions)."""
+        cities = [o for o in cands if o.feature == "city"]
+        return bool(cities) and all(
+            (o.country_code, o.admin1_code) != (region.country_code, region.admin1_code)
+            and o.geonameid not in self.gazetteer.capitals for o in cities)
+
+
+def _centre_named(region: Place, cands, written: str) -> bool:
+    """A city of the written name inside the division and a tenth of its size or more: the centre
+    the division is named after ("New York"), not "Maryland City" for Maryland."""
+    return any(o.feature == "city" and (o.country_code, o.admin1_code) == (region.country_code, region.admin1_code)
+               and normalize_name(o.name).split()[: len(written.split())] == written.split()
+               and 10 * o.population >= region.population for o in cands)
 
 
 def _is_village(p: Place) -> bool:

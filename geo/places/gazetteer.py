@@ -94,6 +94,7 @@ class Gazetteer:
         rows = self._con.execute("SELECT country_code, admin1_code, name, iso_code FROM admin1").fetchall()
         self._admin1 = {(cc, code): name for cc, code, name, _ in rows}
         self._admin1_iso = {(cc, code): iso for cc, code, _, iso in rows if iso}
+        self._admin1_by_iso = {(cc, iso): code for (cc, code), iso in self._admin1_iso.items()}
 
     def _fresh(self) -> bool:
         if not self.path.exists():
@@ -113,6 +114,11 @@ class Gazetteer:
     def admin1_iso_code(self, country_code: str, admin1_code: str) -> str | None:
         """ISO 3166-2 code of a first-level division without its country, e.g. ('CA', '02') -> 'BC'."""
         return self._admin1_iso.get((country_code, admin1_code))
+
+    def region_by_iso(self, country_code: str, iso_code: str) -> Place | None:
+        """The first-level division with that ISO 3166-2 code, e.g. ('US', 'SC') -> South Carolina."""
+        code = self._admin1_by_iso.get((country_code, iso_code))
+        return self.region_of(country_code, code) if code is not None else None
 
     def admin1_name(self, country_code: str, admin1_code: str) -> str | None:
         """Display name of a first-level division, e.g. ('UA', '07') -> 'Kharkiv Oblast'."""
