@@ -15,9 +15,10 @@ import pandas as pd
 
 from ..model import EVENT_TYPES
 from .cards import safe_http_url
-from .state import DEFAULT_PAIR, DISTANCE_BANDS, FIELDS, SIDES, VERIFIED, WINDOW_MODES, ViewState
+from .claimants import claimant_columns
+from .state import DEFAULT_PAIR, DISTANCE_BANDS, FIELDS, SIDES, VERIFIED, WINDOW_MODES, ViewState, below_confidence
 
-__all__ = ["DEFAULT_PAIR", "DISTANCE_BANDS", "SIDES", "VERIFIED", "WINDOW_MODES", "ViewState",  # from .state
+__all__ = ["DEFAULT_PAIR", "DISTANCE_BANDS", "SIDES", "VERIFIED", "WINDOW_MODES", "ViewState", "below_confidence",  # from .state
            "prepare_events", "pair_columns", "filter_events", "facets", "daily_counts", "playback_window",
            "next_play_day", "table_rows", "SESSION_ID_BASE", "is_session_event", "session_events_frame"]
 
@@ -30,7 +31,9 @@ def prepare_events(df: pd.DataFrame) -> pd.DataFrame:
     (lower-case text searched by the free-text box), categorical event types. Returns a copy."""
     out = df.copy()
     out["day"] = pd.to_datetime(out["date"], errors="coerce", format="%Y-%m-%d")
-    searched = ("evidence", "place", "title", "claimed_by", "sub_type")
+    claimants = claimant_columns(out["claimed_by"])
+    out["claimant"], out["claimant_side"] = claimants["claimant"], claimants["claimant_side"]
+    searched = ("evidence", "place", "title", "claimed_by", "claimant", "sub_type")
     parts = [out[c].fillna("").astype(str) for c in searched if c in out]
     search = parts[0]
     for p in parts[1:]:
@@ -79,9 +82,9 @@ def filter_events(df: pd.DataFrame, state: ViewState, *, ignore_dates: bool = Fa
     mask = np.ones(len(df), dtype=bool)
     for field in FIELDS:
         value = getattr(state, field.name)
-        if field.keeps is None or (ignore_dates and field.dates) or not field.is_set(value):
+        if field.keeps is None or (ignore_dates and field.dates) or not (field.always or field.is_set(value)):
             continue
-        kept = field.keeps(df, value)
+        kept = field.keeps(df, value, state) if field.with_state else field.keeps(df, value)
         if kept is not None:
             mask &= kept
     return df[mask]
@@ -93,7 +96,8 @@ def facets(df: pd.DataFrame) -> dict[str, list]:
     return {
         "types": [t for t in EVENT_TYPES if t in present],
         "countries": sorted(str(c) for c in df["country_code"].dropna().unique()),
-        "claims": [str(c) for c in df["claimed_by"].dropna().value_counts().index[:50]],
+        "claims": [str(c) for c in df["claimant" if "claimant" in df else "claimed_by"].dropna()
+                   .value_counts().index[:50]],
     }
 
 
@@ -171,7 +175,8 @@ def session_events_frame(new_events, articles: Mapping[str, Any], stored: pd.Dat
                    source=getattr(art, "source", None),
                    published=art.published.isoformat() if getattr(art, "published", None) else None)
         records.append(rec)
-    frame = pd.DataFrame.from_records(records, columns=[c for c in stored.columns if c not in ("day", "search")])
+    derived = ("day", "search", "claimant", "claimant_side")
+    frame = pd.DataFrame.from_records(records, columns=[c for c in stored.columns if c not in derived])
     frame = prepare_events(frame)
     if previous is not None:
         frame = pd.concat([previous, frame], ignore_index=True)
