@@ -18,7 +18,8 @@ from .cards import safe_http_url
 from .claimants import claimant_columns
 from .state import DEFAULT_PAIR, DISTANCE_BANDS, FIELDS, SIDES, VERIFIED, WINDOW_MODES, ViewState, below_confidence
 
-__all__ = ["DEFAULT_PAIR", "DISTANCE_BANDS", "SIDES", "VERIFIED", "WINDOW_MODES", "ViewState", "below_confidence",  # from .state
+__all__ = ["DEFAULT_PAIR", "DISTANCE_BANDS", "SIDES", "VERIFIED", "WINDOW_MODES", "ViewState",  # from .state
+           "below_confidence",
            "prepare_events", "pair_columns", "filter_events", "facets", "daily_counts", "playback_window",
            "next_play_day", "table_rows", "SESSION_ID_BASE", "is_session_event", "session_events_frame"]
 

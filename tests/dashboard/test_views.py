@@ -14,7 +14,8 @@ from geo.model import Article, Event
 def _frame() -> pd.DataFrame:
     rows = [
         dict(event_id=1, event_type="strike", date="2024-05-01", country_code="UA", border_distance_km=20.0,
-             border_side="UA", claimed_by="Ukraine's army", verified=False, evidence="Drone hit Kharkiv.", place="Kharkiv",
+             border_side="UA", claimed_by="Ukraine's army", verified=False, evidence="Drone hit Kharkiv.",
+             place="Kharkiv",
              title="A", sub_type="drone", lat=50.0, lon=36.2, article_id="a"),
         dict(event_id=2, event_type="interception", date="2024-05-03", country_code="RU", border_distance_km=40.0,
              border_side="RU", claimed_by="ministry", verified=True, evidence="Missiles downed over Belgorod.",
