@@ -46,7 +46,7 @@ def add_border_distances(events: list[Event], border: tuple[str, str] = DEFAULT_
     lats = np.array([e.lat for e in placed], dtype=float)
     lons = np.array([e.lon for e in placed], dtype=float)
     dist = borders.distance_to_border_km(lats, lons, *border)
-    side = borders.country_at(lats, lons)
+    side = borders.country_at(lats, lons, tolerance_km=borders.SIDE_TOLERANCE_KM)
     for e, d, s in zip(placed, dist, side):
         e.border_distance_km = None if np.isnan(d) else round(float(d), 1)
         e.border_side = s or None

@@ -4,6 +4,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from geo.dashboard import claimed_not_verified
+
 
 def render():
     """Title, and the container the counts go into."""
@@ -17,4 +19,5 @@ def metrics(container, shown: pd.DataFrame) -> None:
         c1.metric("Events shown", len(shown))
         c2.metric("Articles", shown["article_id"].nunique())
         c3.metric("Places", shown["place"].nunique())
-        c4.metric("Claimed, not verified", int((shown["verified"] == False).sum()))  # noqa: E712 (nullable)
+        c4.metric("Claimed, not verified", claimed_not_verified(shown),
+                  help="Events one side claims (a Russian or Ukrainian source) that nobody independently confirmed.")

@@ -51,17 +51,22 @@ def pair_columns(df: pd.DataFrame, pair: tuple[str, str], distance_fn=None, side
     and `side_fn(lats, lons)` (default geo.geometry.borders.country_at).
     """
     a, b = pair
+    lat = pd.to_numeric(df["lat"], errors="coerce").to_numpy(dtype=float)
+    lon = pd.to_numeric(df["lon"], errors="coerce").to_numpy(dtype=float)
     if tuple(pair) == DEFAULT_PAIR and "border_distance_km" in df:
         km = pd.to_numeric(df["border_distance_km"], errors="coerce").to_numpy(dtype=float)
         owner = df["border_side"].fillna("").astype(str).to_numpy()
+        # Stored before sides had a tolerance at coasts and rivers: only those points are looked up again.
+        ashore = (owner == "") & ~(np.isnan(lat) | np.isnan(lon))
+        if ashore.any() and df["country_code"].isin((a, b)).to_numpy(na_value=False)[ashore].any():
+            owner = owner.copy()
+            owner[ashore] = np.asarray(_side_fn(side_fn)(lat[ashore], lon[ashore]), dtype=object)
     else:
-        if distance_fn is None or side_fn is None:
+        if distance_fn is None:
             from ..geometry import borders
 
-            distance_fn = distance_fn or borders.distance_to_border_km
-            side_fn = side_fn or borders.country_at
-        lat = pd.to_numeric(df["lat"], errors="coerce").to_numpy(dtype=float)
-        lon = pd.to_numeric(df["lon"], errors="coerce").to_numpy(dtype=float)
+            distance_fn = borders.distance_to_border_km
+        side_fn = _side_fn(side_fn)
         ok = ~(np.isnan(lat) | np.isnan(lon))
         km = np.full(len(df), np.nan)
         owner = np.full(len(df), "", dtype=object)
@@ -73,6 +78,15 @@ def pair_columns(df: pd.DataFrame, pair: tuple[str, str], distance_fn=None, side
             owner[ok] = np.asarray(side_fn(uniq[:, 0], uniq[:, 1]), dtype=object)[inverse]
     side = np.where(owner == a, "a", np.where(owner == b, "b", "other"))
     return pd.DataFrame({"pair_km": km, "pair_side": side}, index=df.index)
+
+
+def _side_fn(side_fn):
+    """`side_fn`, or the country at each point with the tolerance at coasts and rivers."""
+    if side_fn is not None:
+        return side_fn
+    from ..geometry import borders
+
+    return lambda lats, lons: borders.country_at(lats, lons, tolerance_km=borders.SIDE_TOLERANCE_KM)
 
 
 def filter_events(df: pd.DataFrame, state: ViewState, *, ignore_dates: bool = False) -> pd.DataFrame:

@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from geo.dashboard import type_label
 from ui import keys
 
 APP = "../../app.py"
@@ -46,7 +47,7 @@ def test_date_slider_and_type_filter_narrow_the_events(app):
     assert 0 < in_may < total
     assert all(date(2024, 5, 1) <= d <= date(2024, 5, 31) for d in table(app)["date"].map(date.fromisoformat))
     app.multiselect(key=keys.TYPES).set_value(["strike"]).run()
-    assert set(table(app)["event_type"]) == {"strike"}
+    assert set(table(app)["event_type"]) == {type_label("strike")}
     assert shown_count(app) < in_may
 
 
@@ -195,7 +196,7 @@ def test_an_editor_corrects_an_event_and_the_correction_is_kept(built_db, monkey
     assert set(fields) == {"event_type", "verified", "notes"}
     assert fields["event_type"]["author"] == "local user"
     assert row["event_type"] == "explosion" and bool(row["verified"]) is False
-    assert table(at).set_index("event_id").loc[1, "event_type"] == "explosion"
+    assert table(at).set_index("event_id").loc[1, "event_type"] == type_label("explosion")
 
 
 def test_anonymous_visitors_of_a_shared_deployment_cannot_correct(built_db, monkeypatch):
