@@ -19,7 +19,7 @@ from .claimants import claimant_columns
 from .state import DEFAULT_PAIR, DISTANCE_BANDS, FIELDS, SIDES, VERIFIED, WINDOW_MODES, ViewState, below_confidence
 
 __all__ = ["DEFAULT_PAIR", "DISTANCE_BANDS", "SIDES", "VERIFIED", "WINDOW_MODES", "ViewState",  # from .state
-           "below_confidence",
+           "below_confidence", "dateline_date",
            "prepare_events", "pair_columns", "filter_events", "facets", "daily_counts", "playback_window",
            "next_play_day", "table_rows", "SESSION_ID_BASE", "is_session_event", "session_events_frame"]
 
@@ -157,6 +157,37 @@ def table_rows(df: pd.DataFrame, selected: int | None, limit: int) -> pd.DataFra
     if "url" in rows:  # the table renders it as a link: only http(s), never javascript: or data:
         rows = rows.assign(url=[safe_http_url(u) for u in rows["url"]])
     return rows
+
+
+_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+           "november", "december")
+_MONTH = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_DATELINE = (
+    re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b"),
+    re.compile(rf"\b{_MONTH}\s+(\d{{1,2}}),?\s+(\d{{4}})\b", re.IGNORECASE),  # May 14, 2024
+    re.compile(rf"\b(\d{{1,2}})\s+{_MONTH}\s+(\d{{4}})\b", re.IGNORECASE),  # 14 May 2024
+)
+
+
+def dateline_date(text: str, head: int = 300) -> date | None:
+    """The date of a wire-copy dateline at the top of `text` ("KYIV, May 14, 2024 (Reuters) -",
+    "14 May 2024", "2024-05-14"); None when its first `head` characters name no full date."""
+    top = text[:head]
+    found = []
+    for k, rx in enumerate(_DATELINE):
+        for m in rx.finditer(top):
+            g = m.groups()
+            try:
+                if k == 0:
+                    day = date(int(g[0]), int(g[1]), int(g[2]))
+                else:
+                    month_name, dd, yyyy = (g[0], g[1], g[2]) if k == 1 else (g[1], g[0], g[2])
+                    month = next(i for i, n in enumerate(_MONTHS, 1) if n.startswith(month_name.lower()[:3]))
+                    day = date(int(yyyy), month, int(dd))
+            except (ValueError, StopIteration):
+                continue
+            found.append((m.start(), day))
+    return min(found)[1] if found else None
 
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=])")
