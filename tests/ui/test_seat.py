@@ -9,18 +9,8 @@ import sqlite3
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.ui.test_app import APP, shown_count, table
 from ui import keys
-
-APP = "../../app.py"
-
-
-def shown_count(at: AppTest) -> int:
-    return int(next(m for m in at.metric if m.label == "Events shown").value)
-
-
-def table(at: AppTest):
-    (frame,) = at.dataframe
-    return frame.value
 
 
 @pytest.fixture(scope="module")
