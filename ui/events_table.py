@@ -57,9 +57,11 @@ def render(shown: pd.DataFrame) -> None:
     columns += ["less_certain"] if "less_certain" in table and table["less_certain"].any() else []
     columns += ["evidence", "title", "url", "event_id"]
     on_top = selected is not None and len(table) and table["event_id"].iloc[0] == selected
-    # A new key per selected event: the table re-renders with that event's row (on top) selected.
+    # A new key per selected event: the table re-renders with that event's row (on top) selected; a
+    # selected event the filters leave out (or just hidden) gets a table without a stale selected row.
     selection = st.dataframe(
-        _readable(table, columns), hide_index=True, width="stretch", key=keys.table(selected), on_select="rerun",
+        _readable(table, columns), hide_index=True, width="stretch", key=keys.table(selected if on_top else None),
+        on_select="rerun",
         selection_mode="single-row", selection_default={"selection": {"rows": [0]}} if on_top else None,
         column_config=COLUMN_CONFIG,
     )

@@ -56,6 +56,9 @@ FIX_LAT = "fix_lat"
 FIX_LON = "fix_lon"
 FIX_VERIFIED = "fix_verified"
 FIX_NOTES = "fix_notes"
+FIX_DATE = "fix_date"
+FIX_CLAIMED_BY = "fix_claimed_by"
+FIX_HIDDEN = "fix_hidden"
 
 # Adding articles (ui.add_articles)
 EDITOR_PASSWORD = "editor_password"  # the password box (ui.editing); its value is never kept

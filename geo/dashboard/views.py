@@ -95,6 +95,8 @@ def filter_events(df: pd.DataFrame, state: ViewState, *, ignore_dates: bool = Fa
     The reference-line band (``line_max_km``) applies only when `df` has a ``line_km`` column.
     Every filter is a row of state.FIELDS; `ignore_dates` skips the date range (the chart)."""
     mask = np.ones(len(df), dtype=bool)
+    if "hidden" in df:  # hidden by an editor (#17 item 3): in the store and its audit trail, never shown
+        mask &= ~df["hidden"].fillna(False).to_numpy(dtype=bool)
     for field in FIELDS:
         value = getattr(state, field.name)
         if field.keeps is None or (ignore_dates and field.dates) or not (field.always or field.is_set(value)):

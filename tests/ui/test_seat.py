@@ -164,3 +164,60 @@ def test_published_has_no_default_and_is_required_or_read_from_the_dateline(copy
         frame = store.events_frame()
     (day,) = set(frame.loc[frame["place"] == "Poltava", "date"])
     assert date(2024, 6, 1) <= date.fromisoformat(day) <= date(2024, 6, 4)  # from the dateline, not today
+
+
+# --------------------------------------------------------------------------- #17 items 2 and 3: corrections
+
+
+def _event(db, event_id: int):
+    from geo.store.store import EventStore
+
+    with EventStore(db) as store:
+        return store.events_frame().set_index("event_id").loc[event_id]
+
+
+def test_correcting_the_point_recomputes_every_derived_field_in_the_store_and_the_card(copy_db, monkeypatch):
+    before = _event(copy_db, 1)  # Kharkiv
+    assert before["country_code"] == "UA"
+    monkeypatch.setenv("EVENT_ATLAS_LOCAL_EDITING", "1")
+    at = _open(copy_db, monkeypatch, event="1", conf="0.00")
+    at.number_input(key=keys.FIX_LAT).set_value(51.0)
+    at.number_input(key=keys.FIX_LON).set_value(35.5)  # Kursk Oblast, about 10 km into Russia
+    at.text_input(key=keys.FIX_PLACE).set_value("Near Sudzha")
+    next(b for b in at.button if b.label == "Save correction").click().run()
+    assert not at.exception, at.exception
+    after = _event(copy_db, 1)
+    assert after["border_distance_km"] < 20 and after["border_distance_km"] != before["border_distance_km"]
+    assert after["border_side"] == "RU" and after["country_code"] == "RU" and after["admin1"] == "Kursk Oblast"
+    row = table(at).set_index("event_id").loc[1]
+    assert row["pair_km"] == after["border_distance_km"] and row["country_code"] == "RU"
+    card = " ".join(h.proto.body for h in at.get("html"))
+    assert f"{after['border_distance_km']:.1f} km" in card
+    near = _open(copy_db, monkeypatch, km="25", side="b", conf="0.00")  # the distance filters find it
+    assert 1 in set(table(near)["event_id"])
+
+
+def test_editors_correct_date_and_claimant_and_hide_an_event_keeping_the_trail(copy_db, monkeypatch):
+    from datetime import date
+
+    from geo.store.store import EventStore
+
+    monkeypatch.setenv("EVENT_ATLAS_LOCAL_EDITING", "1")
+    at = _open(copy_db, monkeypatch, event="1", conf="0.00")
+    at.date_input(key=keys.FIX_DATE).set_value(date(2024, 5, 10))
+    at.text_input(key=keys.FIX_CLAIMED_BY).set_value("Russian Defence Ministry")
+    next(b for b in at.button if b.label == "Save correction").click().run()
+    assert not at.exception, at.exception
+    row = _event(copy_db, 1)
+    assert row["date"] == "2024-05-10" and row["claimed_by"] == "Russian Defence Ministry"
+    assert table(at).set_index("event_id").loc[1, "claimant"] == "Russian Ministry of Defence"
+    total = shown_count(at)
+    at.checkbox(key=keys.FIX_HIDDEN).check()
+    next(b for b in at.button if b.label == "Save correction").click().run()
+    assert not at.exception, at.exception
+    assert 1 not in set(table(at)["event_id"]) and shown_count(at) == total - 1
+    assert any("Hidden by an editor" in w.value for w in at.warning)  # its card still opens (to un-hide)
+    with EventStore(copy_db) as store:
+        frame = store.events_frame()
+        assert bool(frame.set_index("event_id").loc[1, "hidden"])  # kept, with its corrections
+        assert {"date", "claimed_by", "hidden"} <= {c["field"] for c in store.corrections(frame.loc[0, "event_key"])}
