@@ -221,3 +221,20 @@ def test_editors_correct_date_and_claimant_and_hide_an_event_keeping_the_trail(c
         frame = store.events_frame()
         assert bool(frame.set_index("event_id").loc[1, "hidden"])  # kept, with its corrections
         assert {"date", "claimed_by", "hidden"} <= {c["field"] for c in store.corrections(frame.loc[0, "event_key"])}
+
+
+# --------------------------------------------------------------------------- #15: last updated
+
+
+def test_last_updated_names_the_newest_article_and_the_last_feed_run(copy_db, monkeypatch):
+    from geo.store.store import EventStore
+
+    at = _open(copy_db, monkeypatch)
+    (line,) = [c.value for c in at.caption if c.value.startswith("Last updated:")]
+    assert "newest article stored" in line and "published up to 2024-" in line and "no feed run yet" in line
+    with EventStore(copy_db) as store:
+        run = store.start_feed_run()
+        store.finish_feed_run(run, feeds=1, not_modified=0, articles=3, events=5, failures=["x: timeout"])
+    at = _open(copy_db, monkeypatch)
+    (line,) = [c.value for c in at.caption if c.value.startswith("Last updated:")]
+    assert "last feed run" in line and "3 new articles, 1 failure" in line
