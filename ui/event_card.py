@@ -37,7 +37,11 @@ def correction_form(db: Path, ev) -> None:
         lat = c1.number_input("Latitude", -90.0, 90.0, float(ev["lat"]), format="%.5f", key=keys.FIX_LAT)
         lon = c2.number_input("Longitude", -180.0, 180.0, float(ev["lon"]), format="%.5f", key=keys.FIX_LON)
         day = _text(ev["date"])
-        when = st.date_input("Date", value=date.fromisoformat(day[:10]) if day else None, key=keys.FIX_DATE)
+        try:
+            shown_day = date.fromisoformat(day[:10]) if day else None
+        except ValueError:  # not a full date: the editor gives one
+            day = shown_day = None
+        when = st.date_input("Date", value=shown_day, key=keys.FIX_DATE)
         claimant = st.text_input("Claimed by", value=_text(ev["claimed_by"]) or "", key=keys.FIX_CLAIMED_BY)
         states = _VERIFICATION
         current = next(k for k, v in states.items() if v is (None if pd.isna(ev["verified"]) else bool(ev["verified"])))
