@@ -63,7 +63,8 @@ def render(page: Page) -> Line:
     st.multiselect("Claimed by", choices["claims"], key=keys.CLAIMED_BY, placeholder="Anyone")
     st.radio("Verification", VERIFIED, key=keys.VERIFIED, horizontal=True, format_func=str.capitalize)
     st.text_input("Search the evidence, places, titles", key=keys.Q, placeholder="e.g. drone, Belgorod")
-    st.slider("Minimum confidence", 0.0, 1.0, step=0.05, key=keys.MIN_CONFIDENCE, help=CONFIDENCE_HELP)
+    st.number_input("Minimum confidence", 0.0, 1.0, step=0.05, format="%.2f", key=keys.MIN_CONFIDENCE,
+                    help=CONFIDENCE_HELP)
     st.toggle("Show less certain events too", key=keys.LESS_CERTAIN,
               help="Events below the minimum confidence are drawn lighter on the map and marked in the table.")
     st.header("Map")

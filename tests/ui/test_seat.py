@@ -56,8 +56,8 @@ def test_default_threshold_hides_a_less_certain_event_and_the_toggle_shows_it_ma
     _sql(copy_db, "UPDATE events SET confidence = 0.2 WHERE event_id = 1")
     _sql(copy_db, "UPDATE events SET confidence = NULL WHERE event_id = 2")  # an imported row: always shown
     at = _open(copy_db, monkeypatch)
-    slider = at.slider(key=keys.MIN_CONFIDENCE)
-    assert slider.value == 0.60 and "0.85" in slider.help
+    box = at.number_input(key=keys.MIN_CONFIDENCE)
+    assert box.value == 0.60 and "0.85" in box.help
     ids = set(table(at)["event_id"])
     assert 1 not in ids and 2 in ids
     at.toggle(key=keys.LESS_CERTAIN).set_value(True).run()
@@ -65,7 +65,8 @@ def test_default_threshold_hides_a_less_certain_event_and_the_toggle_shows_it_ma
     assert rows.loc[1, "less_certain"] == "less certain" and rows.loc[2, "less_certain"] == ""
     assert at.query_params["lc"] in ("1", ["1"])
     again = _open(copy_db, monkeypatch, lc="1", conf="0.10")  # the URL keeps both
-    assert at.slider(key=keys.MIN_CONFIDENCE).value == 0.60 and again.slider(key=keys.MIN_CONFIDENCE).value == 0.10
+    assert at.number_input(key=keys.MIN_CONFIDENCE).value == 0.60
+    assert again.number_input(key=keys.MIN_CONFIDENCE).value == 0.10
     assert 1 in set(table(again)["event_id"])
 
 
