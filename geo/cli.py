@@ -132,11 +132,12 @@ def cmd_reextract(a) -> int:
 
 
 def cmd_correct(a) -> int:
+    from .pipeline import correct_event
     from .store import EventStore
 
     value = json.loads(a.value) if a.json else a.value
-    with EventStore(settings.db_location(a.db)) as store:
-        store.add_correction(a.event_key, a.field, value, a.author, note=a.note)
+    with EventStore(settings.db_location(a.db)) as store:  # a new place: its border distance, side, … follow
+        correct_event(store, a.event_key, {a.field: value}, a.author, note=a.note)
     _err(f"corrected {a.field} of {a.event_key}")
     return 0
 
@@ -171,6 +172,7 @@ def cmd_export(a) -> int:
         return 2
     with EventStore(db) as store:
         df = store.events_frame()
+    df = df[~df["hidden"]]  # hidden by an editor: kept in the store, not exported
     data = EXPORTERS[a.format].write(df)
     if a.out == "-":
         sys.stdout.buffer.write(data)

@@ -46,12 +46,56 @@ def add_border_distances(events: list[Event], border: tuple[str, str] = DEFAULT_
     lats = np.array([e.lat for e in placed], dtype=float)
     lons = np.array([e.lon for e in placed], dtype=float)
     dist = borders.distance_to_border_km(lats, lons, *border)
-    side = borders.country_at(lats, lons)
+    side = borders.country_at(lats, lons, tolerance_km=borders.SIDE_TOLERANCE_KM)
     for e, d, s in zip(placed, dist, side):
         e.border_distance_km = None if np.isnan(d) else round(float(d), 1)
         e.border_side = s or None
         e.country_code = e.country_code or e.border_side  # imported tables may not name it
     return events
+
+
+#: Fields that locate an event; correcting one recomputes DERIVED_FIELDS (#17 item 2).
+PLACE_FIELDS = ("lat", "lon", "place")
+
+
+def place_facts(lat: float, lon: float, gazetteer: Gazetteer | None = None,
+                border: tuple[str, str] = DEFAULT_BORDER) -> dict:
+    """What follows from a point: distance to the border and the side (with the tolerance at coasts
+    and rivers), the country, and the first-level division of the nearest gazetteer place of that
+    country (within about 50 km; None beyond)."""
+    from .geometry import borders, great_circle_km
+
+    km = float(borders.distance_to_border_km([lat], [lon], *border)[0])
+    side = str(borders.country_at([lat], [lon], tolerance_km=borders.SIDE_TOLERANCE_KM)[0]) or None
+    admin1 = None
+    if side:
+        gazetteer = gazetteer or Gazetteer()
+        near = gazetteer.largest_cities(side, (lat - 0.5, lat + 0.5, lon - 0.75, lon + 0.75), 500)
+        best = min(near, key=lambda p: great_circle_km(lat, lon, p.lat, p.lon), default=None)
+        if best is not None and great_circle_km(lat, lon, best.lat, best.lon) <= 50:
+            admin1 = best.admin1_name
+    return {"border_distance_km": None if np.isnan(km) else round(km, 1), "border_side": side,
+            "country_code": side, "admin1": admin1}
+
+
+def correct_event(store, event_key: str, changes: dict, author: str, note: str | None = None,
+                  gazetteer: Gazetteer | None = None) -> dict:
+    """Record the corrections `changes` (field -> value) of one stored event; when its point or
+    place changes, every field derived from it (border distance, side, country, admin1) is recorded
+    too, noted as derived, so the store, the card and the distance filters follow the correction.
+    Returns everything recorded."""
+    recorded = dict(changes)
+    if set(changes) & set(PLACE_FIELDS):
+        row = store.events_frame().set_index("event_key").loc[event_key]
+        lat = changes.get("lat", row["lat"])
+        lon = changes.get("lon", row["lon"])
+        if lat is not None and lon is not None and lat == lat and lon == lon:
+            recorded.update(place_facts(float(lat), float(lon), gazetteer))
+    for name, value in recorded.items():
+        derived = name not in changes
+        store.add_correction(event_key, name, value, author,
+                             note="derived from the corrected place" if derived else note)
+    return recorded
 
 
 def _docs(nlp, articles: list[Article], batch_size: int, n_process: int,

@@ -18,7 +18,7 @@ import streamlit as st
 
 from geo import settings
 from geo.dashboard import TextLimits, admit, text_limits, views
-from geo.formats import ARTICLE_SUFFIXES, LoadResult, load_articles
+from geo.formats import ARTICLE_SUFFIXES, LoadResult, load_articles, max_file_bytes
 from geo.store import EventStore
 
 from . import keys
@@ -26,25 +26,53 @@ from .data import Page
 from .editing import can_edit, editing_policy, password_sign_in
 
 
-def _load(pasted: str, published: date, uploads, limits: TextLimits) -> LoadResult:
+def _load(pasted: str, published: date | None, uploads, limits: TextLimits) -> LoadResult:
     """The pasted text and uploaded files as articles, read by the same loader as `ingest`;
-    an upload too big to hold a session's text is refused before it is read."""
+    an upload too big to hold a session's text is refused before it is read. Messages name the
+    uploaded file (never the server's temporary folder); a file that gave nothing says so."""
     refused = []
     with tempfile.TemporaryDirectory() as tmp:
         if pasted.strip():
             stamp = f"pasted-{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:8]}"
             (Path(tmp) / f"{stamp}.txt").write_text(pasted, encoding="utf-8")
             (Path(tmp) / f"{stamp}.meta.json").write_text(
-                json.dumps({"id": stamp, "published": published.isoformat(), "title": pasted.strip()[:80]}))
+                json.dumps({"id": stamp, "published": published.isoformat() if published else None,
+                            "title": pasted.strip()[:80]}))
+        names = []
         for f in uploads or []:
+            name = Path(f.name).name
             if f.size > limits.upload_bytes:
-                refused.append(f"{Path(f.name).name}: {f.size:,} bytes,"
-                               f" over the upload limit of {limits.upload_bytes:,}")
+                refused.append(f"{name}: {f.size:,} bytes, over the upload limit of {limits.upload_bytes:,}")
                 continue
-            (Path(tmp) / Path(f.name).name).write_bytes(f.getvalue())
+            (Path(tmp) / name).write_bytes(f.getvalue())
+            names.append(name)
         loaded = load_articles([tmp])
-    loaded.problems[:0] = refused
+        folder = (str(Path(tmp)) + "/", str(Path(tmp).resolve()) + "/")
+        said = " ".join(loaded.problems + loaded.warnings)
+        gave = " ".join(str(a.origin) for a in loaded.articles)
+        for name in names:  # an empty .jsonl (or one of blank lines) gives no article and no problem
+            if f"/{name}" not in said and f"/{name}" not in gave:
+                loaded.problems.append(f"{name}: no articles in this file (it is empty)")
+    loaded.problems[:] = [_unfold(p, folder) for p in refused + loaded.problems]
+    loaded.warnings[:] = [_unfold(w, folder) for w in loaded.warnings]
     return loaded
+
+
+def _unfold(message: str, folders: tuple[str, ...]) -> str:
+    for folder in folders:
+        message = message.replace(folder, "")
+    return message
+
+
+def _published(pasted: str, chosen: date | None) -> tuple[date | None, str | None]:
+    """The pasted article's publication date: the one chosen, else the text's dateline; or why none."""
+    if not pasted.strip() or chosen is not None:
+        return chosen, None
+    found = views.dateline_date(pasted)
+    if found is None:
+        return None, ("Give the pasted article's publication date (\"Published\"): its text starts with no"
+                      " dateline such as \"KYIV, May 14, 2024\".")
+    return found, None
 
 
 def _extract(page: Page, articles: list, editing: bool) -> list[tuple[str, str]]:
@@ -74,8 +102,18 @@ def _extract(page: Page, articles: list, editing: bool) -> list[tuple[str, str]]
     return messages
 
 
+def _messages() -> None:
+    """The last extraction's problems and result: on screen until dismissed or more is added."""
+    messages = st.session_state.get(keys.ADD_MESSAGES) or []
+    for kind, message in messages:
+        (st.success if kind == "success" else st.warning)(views.markdown_literal(message))
+    if messages and st.button("Dismiss these messages", key=keys.DISMISS_MESSAGES):
+        st.session_state[keys.ADD_MESSAGES] = []
+        st.rerun()
+
+
 def render(page: Page) -> None:
-    with st.expander("Add articles"):
+    with st.expander("Add articles", expanded=bool(st.session_state.get(keys.ADD_MESSAGES))):
         policy = editing_policy()
         editing = can_edit(policy)
         if policy.mode == "oidc" and not editing:
@@ -88,18 +126,29 @@ def render(page: Page) -> None:
                     "Read-only deployment: new events stay in your session.")
                    + f" Up to {limits.per_article:,} characters per article and {limits.per_session:,} per session"
                    + f" ({used:,} used)." + ("" if editing else " Editors may add longer texts."))
-        for kind, message in st.session_state.pop(keys.ADD_MESSAGES, []):
-            (st.success if kind == "success" else st.warning)(views.markdown_literal(message))
+        _messages()
         pasted = st.text_area("Paste an article", key=keys.PASTE_TEXT, max_chars=limits.per_article)
-        published = st.date_input("Published", value=date.today(), key=keys.PASTE_DATE)
+        published = st.date_input("Published", value=None, key=keys.PASTE_DATE,
+                                  help="The pasted article's publication date: relative dates in it (\"on Monday\")"
+                                       " count from it. Left empty, the text's dateline (\"KYIV, May 14, 2024\")"
+                                       " is used; without one nothing is extracted.")
+        file_mb = max(1, max_file_bytes() // 1_000_000)  # the ingest limit (EVENT_ATLAS_MAX_FILE_MB)
         uploads = st.file_uploader("…or upload files", type=[s.lstrip(".") for s in ARTICLE_SUFFIXES],
-                                   accept_multiple_files=True, key=keys.UPLOADS)
+                                   accept_multiple_files=True, key=keys.UPLOADS, max_upload_size=file_mb,
+                                   help=f"Up to {file_mb} MB a file, and {limits.per_session:,} characters of"
+                                        " article text in this session.")
         if st.button("Extract events", disabled=not (pasted.strip() or uploads), key=keys.EXTRACT):
-            loaded = _load(pasted, published, uploads, limits)
+            when, missing = _published(pasted, published)
+            if missing:
+                st.session_state[keys.ADD_MESSAGES] = [("warning", missing)]
+                st.rerun()
+            loaded = _load(pasted, when, uploads, limits)
             articles, refused, used = admit(loaded.articles, used, limits)
             messages = [("warning", p) for p in loaded.problems + loaded.warnings + refused]
             if articles:
                 messages += _extract(page, articles, editing)
                 st.session_state[keys.SESSION_CHARS] = used
-            st.session_state[keys.ADD_MESSAGES] = messages  # shown after the rerun
+            elif not messages:
+                messages = [("warning", "Nothing to extract.")]
+            st.session_state[keys.ADD_MESSAGES] = messages  # kept until dismissed or replaced
             st.rerun()

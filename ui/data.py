@@ -265,5 +265,7 @@ def filtered(page: Page, view: ViewState, line: Line) -> Shown:
         events = events.assign(pair_km=events["border_distance_km"], pair_side="other")
     if line.km is not None:
         events = events.assign(line_km=line.km)
+    # Below the confidence threshold: shown only on request, then drawn lighter and marked (#11).
+    events = events.assign(less_certain=views.below_confidence(events, view.min_confidence))
     undated = views.filter_events(events, view, ignore_dates=True)
     return Shown(all=events, undated=undated, events=views.filter_events(undated, view))

@@ -26,6 +26,8 @@ def seed_from_url(page: Page) -> None:
             keys.PAIR: "-".join(q.pair), keys.SIDE: q.side, keys.MAX_KM: q.max_km,
             keys.LINE_MAX_KM: q.line_max_km, keys.CLAIMED_BY: list(q.claimed_by),
             keys.VERIFIED: q.verified, keys.Q: q.q, keys.HEAT: q.heat, keys.RINGS: q.rings,
+            keys.PRECISION: list(q.precision), keys.COARSE_KM: q.coarse_km,
+            keys.MIN_CONFIDENCE: q.min_confidence, keys.LESS_CERTAIN: q.less_certain,
             keys.SELECTED: q.event, keys.URL_LOADED: True, keys.PLAYING: False,
         })
     if keys.NEXT_RANGE in state:  # playback moved the window (set before the slider exists)
@@ -50,6 +52,8 @@ def view_state(page: Page) -> ViewState:
         line_max_km=int(state.get(keys.LINE_MAX_KM) or 0),
         claimed_by=tuple(state[keys.CLAIMED_BY]), verified=state[keys.VERIFIED],
         q=state[keys.Q].strip(), event=state.get(keys.SELECTED),
+        precision=tuple(state[keys.PRECISION]), coarse_km=bool(state[keys.COARSE_KM]),
+        min_confidence=round(float(state[keys.MIN_CONFIDENCE]), 2), less_certain=bool(state[keys.LESS_CERTAIN]),
         heat=state[keys.HEAT], rings=state[keys.RINGS],
     )
     query = url_state(page, view).to_query()

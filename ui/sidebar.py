@@ -5,7 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from geo.dashboard import (
+    DEFAULT_MIN_CONFIDENCE,
     DISTANCE_BANDS,
+    PRECISIONS,
     VERIFIED,
     UploadError,
     line_limits,
@@ -16,6 +18,11 @@ from geo.dashboard import (
 
 from . import keys
 from .data import DEFAULT_PAIR_KEY, Line, Page, filter_choices, reference_line
+
+PRECISION_LABELS = {"place": "A named place", "region": "A region's point", "country": "A country's point"}
+CONFIDENCE_HELP = (f"Events the extractor is less sure of are hidden. The default {DEFAULT_MIN_CONFIDENCE:.2f} was"
+                   " chosen on the real-dev evaluation set: events at or above it were right at least 85% of the"
+                   " time (precision >= 0.85). Imported ACLED/GDELT rows carry their own coding and are always shown.")
 
 
 def _band_label(km: int) -> str:
@@ -44,10 +51,22 @@ def render(page: Page) -> Line:
     side_labels = {"any": "Either side", "a": f"In {names[0]}", "b": f"In {names[1]}", "other": "Elsewhere"}
     st.radio("Side of the border", list(side_labels), key=keys.SIDE, format_func=side_labels.get, horizontal=True)
     st.selectbox("Distance to the border", DISTANCE_BANDS, key=keys.MAX_KM, format_func=_band_label)
+    st.checkbox("Count region- and country-level events in distance bands", key=keys.COARSE_KM,
+                help="Off by default: the point of a region or a country says nothing about how far from the"
+                     " border the event happened.")
+    if st.session_state[keys.MAX_KM] and not st.session_state[keys.COARSE_KM]:
+        st.caption("Distance bands count events at a named place only (region- and country-level events are left"
+                   " out).")
+    st.multiselect("Place known as", PRECISIONS, key=keys.PRECISION, format_func=PRECISION_LABELS.get,
+                   placeholder="Any precision")
     _keep_present(keys.CLAIMED_BY, choices["claims"])
     st.multiselect("Claimed by", choices["claims"], key=keys.CLAIMED_BY, placeholder="Anyone")
     st.radio("Verification", VERIFIED, key=keys.VERIFIED, horizontal=True, format_func=str.capitalize)
     st.text_input("Search the evidence, places, titles", key=keys.Q, placeholder="e.g. drone, Belgorod")
+    st.number_input("Minimum confidence", 0.0, 1.0, step=0.05, format="%.2f", key=keys.MIN_CONFIDENCE,
+                    help=CONFIDENCE_HELP)
+    st.toggle("Show less certain events too", key=keys.LESS_CERTAIN,
+              help="Events below the minimum confidence are drawn lighter on the map and marked in the table.")
     st.header("Map")
     st.toggle("Heatmap", key=keys.HEAT)
     st.toggle("Rings at 25 / 50 / 100 km", key=keys.RINGS)

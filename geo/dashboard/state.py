@@ -24,6 +24,9 @@ from ..model import EVENT_TYPES
 DISTANCE_BANDS = (0, 10, 25, 50, 100, 200)
 SIDES = ("any", "a", "b", "other")  # side of the chosen border: country a, country b, elsewhere
 VERIFIED = ("any", "verified", "unverified")
+PRECISIONS = ("place", "region", "country")  # how exactly an event's point is known (Event.precision)
+#: Default confidence threshold (#11): chosen on real-dev, where events at or above it had precision >= 0.85.
+DEFAULT_MIN_CONFIDENCE = 0.60
 WINDOW_MODES = ("moving", "cumulative")
 
 
@@ -38,10 +41,14 @@ class ViewState:
     pair: tuple[str, str] = DEFAULT_PAIR
     side: str = "any"
     max_km: int = 0  # distance band: 0 = any
+    coarse_km: bool = False  # region/country-precision events take part in distance bands too
     line_max_km: int = 0  # distance band to an uploaded reference line (column line_km): 0 = any
     claimed_by: tuple[str, ...] = ()
     verified: str = "any"
     q: str = ""
+    precision: tuple[str, ...] = ()  # empty: every precision
+    min_confidence: float = DEFAULT_MIN_CONFIDENCE  # events below it are hidden (None: always shown)
+    less_certain: bool = False  # show events below min_confidence too (drawn lighter, marked)
     event: int | None = None  # selected event id
     heat: bool = False
     rings: bool = False
@@ -103,6 +110,12 @@ def _pair(raw: str) -> tuple[str, str]:
     raise ValueError(raw)
 
 
+def _confidence(raw: str) -> float:
+    if not re.fullmatch(r"(0(\.[0-9]{1,2})?|1(\.0{1,2})?)", raw):
+        raise ValueError(raw)
+    return float(raw)
+
+
 def _event(raw: str) -> int:
     if not re.fullmatch(r"[0-9]{1,12}", raw):
         raise ValueError(raw)
@@ -124,6 +137,32 @@ def _words(df: pd.DataFrame, q: str) -> np.ndarray:
     return mask
 
 
+def _coarse(df: pd.DataFrame) -> np.ndarray:
+    """Rows whose point stands for a region or a whole country (precision region|country)."""
+    return _known(df["precision"].isin(PRECISIONS[1:])) if "precision" in df else np.zeros(len(df), dtype=bool)
+
+
+def _within_band(df: pd.DataFrame, km: int, state: "ViewState") -> np.ndarray | None:
+    """Distance band: place-precision events within `km`; region/country events (a region's point
+    says nothing about the distance) only when the view lets them in (`coarse_km`)."""
+    if "pair_km" not in df:
+        return None
+    kept = _known(df["pair_km"] <= km)
+    return kept if state.coarse_km else kept & ~_coarse(df)
+
+
+def below_confidence(df: pd.DataFrame, threshold: float) -> np.ndarray:
+    """Rows whose extractor confidence is below `threshold`; None (imported rows) never is."""
+    if "confidence" not in df:
+        return np.zeros(len(df), dtype=bool)
+    conf = pd.to_numeric(df["confidence"], errors="coerce").to_numpy(dtype=float)
+    return ~np.isnan(conf) & (conf < threshold - 1e-9)
+
+
+def _confident(df: pd.DataFrame, threshold: float, state: "ViewState") -> np.ndarray | None:
+    return None if state.less_certain else ~below_confidence(df, threshold)
+
+
 @dataclass(frozen=True)
 class Field:
     """One view setting: ViewState attribute, URL key, how it is read and written, what it filters."""
@@ -134,6 +173,8 @@ class Field:
     serialise: Callable[[Any], str] = str
     keeps: Callable[[pd.DataFrame, Any], np.ndarray | None] | None = None  # rows kept; None: no row filter
     dates: bool = False  # part of the date range (ignored for the chart over all dates)
+    with_state: bool = False  # `keeps(df, value, state)`: the predicate also reads other settings
+    always: bool = False  # filters at its default value too (a threshold, not "no filter")
 
     @property
     def default(self) -> Any:
@@ -158,14 +199,19 @@ FIELDS: tuple[Field, ...] = (
     Field("pair", "pair", _pair, "-".join),  # chooses the distances (pair_km, pair_side), filters nothing
     Field("side", "side", _choice(SIDES), str,
           lambda df, v: (df["pair_side"] == v).to_numpy() if "pair_side" in df else None),
-    Field("max_km", "km", _band, str, lambda df, v: _known(df["pair_km"] <= v) if "pair_km" in df else None),
+    Field("max_km", "km", _band, str, _within_band, with_state=True),
+    Field("coarse_km", "coarse", lambda raw: raw == "1", lambda v: "1"),  # read by max_km's predicate
     Field("line_max_km", "lkm", _band, str,  # only while a reference line is uploaded
           lambda df, v: _known(pd.to_numeric(df["line_km"], errors="coerce") <= v) if "line_km" in df else None),
     Field("claimed_by", "claim", lambda raw: _many(raw, r"\|"), "|".join,
-          lambda df, v: _known(df["claimed_by"].isin(v))),
+          lambda df, v: _known(df["claimant" if "claimant" in df else "claimed_by"].isin(v))),
     Field("verified", "verified", _choice(VERIFIED), str,
           lambda df, v: (df["verified"] == (v == "verified")).fillna(False).to_numpy(dtype=bool)),
     Field("q", "q", lambda raw: raw[:200], str, _words),
+    Field("precision", "prec", lambda raw: tuple(p for p in _many(raw) if p in PRECISIONS), ",".join,
+          lambda df, v: _known(df["precision"].isin(v))),
+    Field("min_confidence", "conf", _confidence, lambda v: f"{v:.2f}", _confident, with_state=True, always=True),
+    Field("less_certain", "lc", lambda raw: raw == "1", lambda v: "1"),  # read by min_confidence's predicate
     Field("event", "event", _event),  # the selected event: shown on top, filters nothing
     Field("heat", "heat", lambda raw: raw == "1", lambda v: "1"),
     Field("rings", "rings", lambda raw: raw == "1", lambda v: "1"),

@@ -15,9 +15,11 @@ import pandas as pd
 
 from ..model import EVENT_TYPES
 from .cards import safe_http_url
-from .state import DEFAULT_PAIR, DISTANCE_BANDS, FIELDS, SIDES, VERIFIED, WINDOW_MODES, ViewState
+from .claimants import claimant_columns
+from .state import DEFAULT_PAIR, DISTANCE_BANDS, FIELDS, SIDES, VERIFIED, WINDOW_MODES, ViewState, below_confidence
 
 __all__ = ["DEFAULT_PAIR", "DISTANCE_BANDS", "SIDES", "VERIFIED", "WINDOW_MODES", "ViewState",  # from .state
+           "below_confidence", "dateline_date",
            "prepare_events", "pair_columns", "filter_events", "facets", "daily_counts", "playback_window",
            "next_play_day", "table_rows", "SESSION_ID_BASE", "is_session_event", "session_events_frame"]
 
@@ -30,7 +32,9 @@ def prepare_events(df: pd.DataFrame) -> pd.DataFrame:
     (lower-case text searched by the free-text box), categorical event types. Returns a copy."""
     out = df.copy()
     out["day"] = pd.to_datetime(out["date"], errors="coerce", format="%Y-%m-%d")
-    searched = ("evidence", "place", "title", "claimed_by", "sub_type")
+    claimants = claimant_columns(out["claimed_by"])
+    out["claimant"], out["claimant_side"] = claimants["claimant"], claimants["claimant_side"]
+    searched = ("evidence", "place", "title", "claimed_by", "claimant", "sub_type")
     parts = [out[c].fillna("").astype(str) for c in searched if c in out]
     search = parts[0]
     for p in parts[1:]:
@@ -47,17 +51,22 @@ def pair_columns(df: pd.DataFrame, pair: tuple[str, str], distance_fn=None, side
     and `side_fn(lats, lons)` (default geo.geometry.borders.country_at).
     """
     a, b = pair
+    lat = pd.to_numeric(df["lat"], errors="coerce").to_numpy(dtype=float)
+    lon = pd.to_numeric(df["lon"], errors="coerce").to_numpy(dtype=float)
     if tuple(pair) == DEFAULT_PAIR and "border_distance_km" in df:
         km = pd.to_numeric(df["border_distance_km"], errors="coerce").to_numpy(dtype=float)
         owner = df["border_side"].fillna("").astype(str).to_numpy()
+        # Stored before sides had a tolerance at coasts and rivers: only those points are looked up again.
+        ashore = (owner == "") & ~(np.isnan(lat) | np.isnan(lon))
+        if ashore.any() and df["country_code"].isin((a, b)).to_numpy(na_value=False)[ashore].any():
+            owner = owner.copy()
+            owner[ashore] = np.asarray(_side_fn(side_fn)(lat[ashore], lon[ashore]), dtype=object)
     else:
-        if distance_fn is None or side_fn is None:
+        if distance_fn is None:
             from ..geometry import borders
 
-            distance_fn = distance_fn or borders.distance_to_border_km
-            side_fn = side_fn or borders.country_at
-        lat = pd.to_numeric(df["lat"], errors="coerce").to_numpy(dtype=float)
-        lon = pd.to_numeric(df["lon"], errors="coerce").to_numpy(dtype=float)
+            distance_fn = borders.distance_to_border_km
+        side_fn = _side_fn(side_fn)
         ok = ~(np.isnan(lat) | np.isnan(lon))
         km = np.full(len(df), np.nan)
         owner = np.full(len(df), "", dtype=object)
@@ -71,17 +80,28 @@ def pair_columns(df: pd.DataFrame, pair: tuple[str, str], distance_fn=None, side
     return pd.DataFrame({"pair_km": km, "pair_side": side}, index=df.index)
 
 
+def _side_fn(side_fn):
+    """`side_fn`, or the country at each point with the tolerance at coasts and rivers."""
+    if side_fn is not None:
+        return side_fn
+    from ..geometry import borders
+
+    return lambda lats, lons: borders.country_at(lats, lons, tolerance_km=borders.SIDE_TOLERANCE_KM)
+
+
 def filter_events(df: pd.DataFrame, state: ViewState, *, ignore_dates: bool = False) -> pd.DataFrame:
     """Rows of `df` (from :func:`prepare_events`, plus :func:`pair_columns`) matching `state`.
 
     The reference-line band (``line_max_km``) applies only when `df` has a ``line_km`` column.
     Every filter is a row of state.FIELDS; `ignore_dates` skips the date range (the chart)."""
     mask = np.ones(len(df), dtype=bool)
+    if "hidden" in df:  # hidden by an editor (#17 item 3): in the store and its audit trail, never shown
+        mask &= ~df["hidden"].fillna(False).to_numpy(dtype=bool)
     for field in FIELDS:
         value = getattr(state, field.name)
-        if field.keeps is None or (ignore_dates and field.dates) or not field.is_set(value):
+        if field.keeps is None or (ignore_dates and field.dates) or not (field.always or field.is_set(value)):
             continue
-        kept = field.keeps(df, value)
+        kept = field.keeps(df, value, state) if field.with_state else field.keeps(df, value)
         if kept is not None:
             mask &= kept
     return df[mask]
@@ -93,7 +113,8 @@ def facets(df: pd.DataFrame) -> dict[str, list]:
     return {
         "types": [t for t in EVENT_TYPES if t in present],
         "countries": sorted(str(c) for c in df["country_code"].dropna().unique()),
-        "claims": [str(c) for c in df["claimed_by"].dropna().value_counts().index[:50]],
+        "claims": [str(c) for c in df["claimant" if "claimant" in df else "claimed_by"].dropna()
+                   .value_counts().index[:50]],
     }
 
 
@@ -140,6 +161,37 @@ def table_rows(df: pd.DataFrame, selected: int | None, limit: int) -> pd.DataFra
     return rows
 
 
+_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+           "november", "december")
+_MONTH = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_DATELINE = (
+    re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b"),
+    re.compile(rf"\b{_MONTH}\s+(\d{{1,2}}),?\s+(\d{{4}})\b", re.IGNORECASE),  # May 14, 2024
+    re.compile(rf"\b(\d{{1,2}})\s+{_MONTH}\s+(\d{{4}})\b", re.IGNORECASE),  # 14 May 2024
+)
+
+
+def dateline_date(text: str, head: int = 300) -> date | None:
+    """The date of a wire-copy dateline at the top of `text` ("KYIV, May 14, 2024 (Reuters) -",
+    "14 May 2024", "2024-05-14"); None when its first `head` characters name no full date."""
+    top = text[:head]
+    found = []
+    for k, rx in enumerate(_DATELINE):
+        for m in rx.finditer(top):
+            g = m.groups()
+            try:
+                if k == 0:
+                    day = date(int(g[0]), int(g[1]), int(g[2]))
+                else:
+                    month_name, dd, yyyy = (g[0], g[1], g[2]) if k == 1 else (g[1], g[0], g[2])
+                    month = next(i for i, n in enumerate(_MONTHS, 1) if n.startswith(month_name.lower()[:3]))
+                    day = date(int(yyyy), month, int(dd))
+            except (ValueError, StopIteration):
+                continue
+            found.append((m.start(), day))
+    return min(found)[1] if found else None
+
+
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=])")
 
 
@@ -171,7 +223,8 @@ def session_events_frame(new_events, articles: Mapping[str, Any], stored: pd.Dat
                    source=getattr(art, "source", None),
                    published=art.published.isoformat() if getattr(art, "published", None) else None)
         records.append(rec)
-    frame = pd.DataFrame.from_records(records, columns=[c for c in stored.columns if c not in ("day", "search")])
+    derived = ("day", "search", "claimant", "claimant_side")
+    frame = pd.DataFrame.from_records(records, columns=[c for c in stored.columns if c not in derived])
     frame = prepare_events(frame)
     if previous is not None:
         frame = pd.concat([previous, frame], ignore_index=True)

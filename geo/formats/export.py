@@ -62,13 +62,21 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _cell_text(value: Any) -> Any:
+    """A CSV cell: {"drones": 12, "killed": 2} as "drones: 12; killed: 2" (readable in a spreadsheet), a list as
+    JSON, anything else as it is."""
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {v}" for k, v in value.items())
+    return json.dumps(value) if isinstance(value, list) else value
+
+
 def to_csv(df: pd.DataFrame) -> bytes:
     """UTF-8 CSV (with BOM, so spreadsheets detect the encoding); formulas neutralised."""
     cols = _columns(df)
     out = df[cols].copy()
     for col in cols:
         if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
-            out[col] = out[col].map(lambda v: neutralise_cell(json.dumps(v) if isinstance(v, (dict, list)) else v))
+            out[col] = out[col].map(lambda v: neutralise_cell(_cell_text(v)))
     buf = io.StringIO()
     # QUOTE_ALL: a bare "\r" inside a cell would otherwise start a new, unneutralised row.
     out.to_csv(buf, index=False, quoting=csv.QUOTE_ALL, lineterminator="\r\n")

@@ -20,6 +20,7 @@ from .naturalearth import CACHE_DIR, _countries, _country_tree, _line_parts, _lo
 
 __all__ = [
     "CACHE_DIR",
+    "SIDE_TOLERANCE_KM",
     "border_geojson",
     "country_at",
     "country_codes",
@@ -30,6 +31,10 @@ __all__ = [
     "natural_earth_zip",
     "neighbours",
 ]
+
+#: How far outside Natural Earth's coarse 10m polygons a point still takes the nearest country
+#: (harbour cities and river banks the simplified coastline cuts off), km.
+SIDE_TOLERANCE_KM = 5.0
 
 # --------------------------------------------------------------------------- input checks
 
@@ -102,11 +107,13 @@ def neighbours(code: str) -> list[str]:
     return list(_load_atlas().neighbours[_code(code)])
 
 
-def country_at(lats, lons) -> np.ndarray:
+def country_at(lats, lons, tolerance_km: float = 0.0) -> np.ndarray:
     """ISO alpha-2 code of the country containing each point ('' at sea or for NaN), object array.
 
     Same input rules as distance_to_border_km. A point exactly on a border gets one of the two.
     Areas without an ISO code in Natural Earth (e.g. the UK bases on Cyprus) also give ''.
+    With `tolerance_km`, a point outside every polygon (the coarse 10m coast or a river bank cuts
+    off a harbour city such as Kherson) takes the nearest country within that distance.
     """
     lat, lon, shape_ = _coordinates(lats, lons)
     out = np.full(lat.size, "", dtype=object)
@@ -116,7 +123,25 @@ def country_at(lats, lons) -> np.ndarray:
         pt, part = _country_tree().query(shapely.points(lon[valid], lat[valid]), predicate="intersects")
         first = np.unique(pt, return_index=True)[1]
         out[valid[pt[first]]] = owners[part[first]]
+        if tolerance_km > 0:
+            _nearest_within(out, lat, lon, valid, owners, tolerance_km)
     return out.reshape(shape_)
+
+
+def _nearest_within(out: np.ndarray, lat: np.ndarray, lon: np.ndarray, valid: np.ndarray, owners,
+                    tolerance_km: float) -> None:
+    """Fill the points of `out` still without a country with the nearest one within `tolerance_km`."""
+    from .geodesy import great_circle_km
+
+    tree = _country_tree()
+    for i in valid[out[valid] == ""]:
+        point = shapely.Point(lon[i], lat[i])
+        degrees = tolerance_km / (111.0 * max(np.cos(np.radians(lat[i])), 0.05))
+        found = tree.query_nearest(point, max_distance=degrees)
+        if len(found):
+            nearest = shapely.shortest_line(point, tree.geometries[found[0]]).coords[-1]
+            if great_circle_km(lat[i], lon[i], nearest[1], nearest[0]) <= tolerance_km:
+                out[i] = owners[found[0]]
 
 
 # --------------------------------------------------------------------------- arbitrary lines

@@ -14,8 +14,11 @@ import pandas as pd
 from ..errors import ConfigurationError
 from ..model import EVENT_TYPES
 
-#: Event fields a reviewer may override, plus the free-text ``notes`` that only exists as a correction.
-CORRECTABLE_FIELDS = ("lat", "lon", "place", "event_type", "verified", "date", "claimed_by", "notes")
+#: Event fields a reviewer may override, plus the free-text ``notes`` and ``hidden`` (taken off the map,
+#: table and exports, never deleted: the event and every correction stay) that only exist as corrections.
+CORRECTABLE_FIELDS = ("lat", "lon", "place", "event_type", "verified", "date", "claimed_by", "notes", "hidden")
+#: Fields that follow a corrected place (geo.pipeline.correct_event records them with the correction).
+DERIVED_FIELDS = ("border_distance_km", "border_side", "country_code", "admin1")
 
 
 def apply_corrections(df: pd.DataFrame, rows) -> pd.DataFrame:
@@ -42,6 +45,8 @@ def apply_corrections(df: pd.DataFrame, rows) -> pd.DataFrame:
 
 def validate_correction(field: str, value: object) -> object:
     """Return ``value`` normalised for ``field`` or raise ConfigurationError."""
+    if field in DERIVED_FIELDS:
+        return _derived(field, value)
     if field not in CORRECTABLE_FIELDS:
         raise ConfigurationError(
             f"cannot correct field {field!r}; correctable fields are {', '.join(CORRECTABLE_FIELDS)}"
@@ -62,9 +67,9 @@ def validate_correction(field: str, value: object) -> object:
         if not -limit <= value <= limit:
             raise ConfigurationError(f"{field} must be between {-limit:g} and {limit:g}, got {value!r}")
         return float(value)
-    if field == "verified":
+    if field in ("verified", "hidden"):
         if not isinstance(value, bool):
-            raise ConfigurationError(f"verified must be True, False or None, got {value!r}")
+            raise ConfigurationError(f"{field} must be True, False or None, got {value!r}")
         return value
     if field == "date":
         try:
@@ -75,5 +80,17 @@ def validate_correction(field: str, value: object) -> object:
             raise ConfigurationError(f"date must be an ISO date YYYY-MM-DD, got {value!r}") from None
         return value
     if not isinstance(value, str):  # place, claimed_by, notes
+        raise ConfigurationError(f"{field} must be a string or None, got {value!r}")
+    return value
+
+
+def _derived(field: str, value: object) -> object:
+    if value is None:
+        return None
+    if field == "border_distance_km":
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
+            raise ConfigurationError(f"border_distance_km must be a distance in km, got {value!r}")
+        return float(value)
+    if not isinstance(value, str):
         raise ConfigurationError(f"{field} must be a string or None, got {value!r}")
     return value

@@ -14,7 +14,7 @@ from .schema import ARTICLE_COLUMNS, EVENT_FIELDS, JSON_FIELDS
 FRAME_COLUMNS = (
     ("event_id", "event_key")
     + EVENT_FIELDS
-    + ("notes", "corrected_fields", "extractor_version")
+    + ("notes", "corrected_fields", "hidden", "extractor_version")
     + ARTICLE_COLUMNS
 )
 
@@ -42,6 +42,7 @@ def _frame_dtypes() -> dict[str, str | type]:
         event_key="str",
         notes="str",
         corrected_fields="str",
+        hidden="bool",
         extractor_version="str",
         title="str",
         url="str",
@@ -77,5 +78,7 @@ def decode_frame(df: pd.DataFrame, corrections: list) -> pd.DataFrame:
     df["verified"] = df["verified"].map(lambda v: None if v is None or v != v else bool(v))
     df["notes"] = None
     df["corrected_fields"] = ""
+    df["hidden"] = False
     df = apply_corrections(df, corrections)
+    df["hidden"] = df["hidden"].fillna(False).astype(bool)  # a correction of None un-hides
     return df.reindex(columns=list(FRAME_COLUMNS)).astype(_FRAME_DTYPES)

@@ -8,7 +8,8 @@ from geo.dashboard.state import FIELDS, ViewState
 
 FULL = ViewState(start=date(2024, 5, 1), end=date(2024, 5, 31), types=("strike", "diplomacy"), countries=("UA",),
                  pair=("UA", "BY"), side="b", max_km=50, line_max_km=25, claimed_by=("army, north", "ministry"),
-                 verified="unverified", q="drone Belgorod", event=12, heat=True, rings=True)
+                 verified="unverified", q="drone Belgorod", event=12, heat=True, rings=True,
+                 coarse_km=True, precision=("place", "region"), min_confidence=0.75, less_certain=True)
 
 
 def test_every_view_setting_has_one_field_in_url_order():
@@ -31,3 +32,11 @@ def test_empty_lists_count_as_no_filter_whatever_their_type():
 def test_malformed_values_fall_back_to_their_defaults():
     bad = {"from": "May 1", "pair": "UA-UA", "side": "left", "km": "33", "verified": "maybe", "event": "x1"}
     assert ViewState.from_query(bad) == ViewState()
+
+
+def test_confidence_threshold_defaults_to_060_and_round_trips():
+    assert ViewState().min_confidence == 0.60 and "conf" not in ViewState().to_query()
+    assert ViewState(min_confidence=0.0).to_query() == {"conf": "0.00"}
+    assert ViewState.from_query({"conf": "0.8", "lc": "1"}) == ViewState(min_confidence=0.8, less_certain=True)
+    for bad in ("1.5", "-0.1", "abc", "0.123"):
+        assert ViewState.from_query({"conf": bad}).min_confidence == 0.60

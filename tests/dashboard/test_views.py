@@ -14,7 +14,8 @@ from geo.model import Article, Event
 def _frame() -> pd.DataFrame:
     rows = [
         dict(event_id=1, event_type="strike", date="2024-05-01", country_code="UA", border_distance_km=20.0,
-             border_side="UA", claimed_by="army", verified=False, evidence="Drone hit Kharkiv.", place="Kharkiv",
+             border_side="UA", claimed_by="Ukraine's army", verified=False, evidence="Drone hit Kharkiv.",
+             place="Kharkiv",
              title="A", sub_type="drone", lat=50.0, lon=36.2, article_id="a"),
         dict(event_id=2, event_type="interception", date="2024-05-03", country_code="RU", border_distance_km=40.0,
              border_side="RU", claimed_by="ministry", verified=True, evidence="Missiles downed over Belgorod.",
@@ -58,7 +59,7 @@ def test_filters_combine():
     assert ids(ViewState(countries=("RU",))) == [2, 3]
     assert ids(ViewState(side="a")) == [1] and ids(ViewState(side="other")) == [4]
     assert ids(ViewState(max_km=25)) == [1]
-    assert ids(ViewState(claimed_by=("ministry",))) == [2]
+    assert ids(ViewState(claimed_by=("Officials (unnamed)",))) == [2]  # canonical claimant names
     assert ids(ViewState(verified="verified")) == [2] and ids(ViewState(verified="unverified")) == [1]
     assert ids(ViewState(q="BELGOROD downed")) == [2]
     assert ids(ViewState(q="kharkiv", start=date(2025, 1, 1))) == []
@@ -142,3 +143,35 @@ def test_untrusted_text_for_st_warning_is_markdown_literal():
         assert raw not in out
     assert out.replace("\\", "") == ("x.json: 'published' is not an ISO date: "
                                      "'![p](http://127.0.0.1:9/p.png) [a](javascript:x) <b>'")
+
+
+def _frame_with(**columns) -> pd.DataFrame:
+    df = _frame()
+    return df.assign(**{k: pd.Series(v, index=df.index) for k, v in columns.items()})
+
+
+def test_confidence_threshold_hides_less_certain_events_unless_asked():
+    df = _frame_with(confidence=[0.9, 0.3, None, 0.6])  # None: an imported row, always shown
+    ids = lambda s: list(views.filter_events(df, s)["event_id"])  # noqa: E731
+    assert ids(ViewState()) == [1, 3, 4]  # default 0.60: at or above it
+    assert ids(ViewState(less_certain=True)) == [1, 2, 3, 4]
+    assert ids(ViewState(min_confidence=0.95)) == [3]
+    assert list(views.below_confidence(df, 0.6)) == [False, True, False, False]
+
+
+def test_distance_bands_leave_out_region_events_unless_asked_and_precision_filters():
+    df = _frame_with(precision=["place", "region", "place", "country"])
+    ids = lambda s: list(views.filter_events(df, s)["event_id"])  # noqa: E731
+    assert ids(ViewState(max_km=50)) == [1]  # Belgorod region at 40 km is no place 40 km away
+    assert ids(ViewState(max_km=50, coarse_km=True)) == [1, 2]
+    assert ids(ViewState(precision=("region", "country"))) == [2, 4]
+
+
+def test_claimant_spellings_share_one_canonical_name_and_vague_ones_group():
+    from geo.dashboard.claimants import claimed_not_verified
+
+    names = ["Russian Ministry of Defence", "Russia's defence ministry", "Russian Defence Ministry", "officials"]
+    df = views.prepare_events(_frame_with(claimed_by=names, verified=[False, True, None, None]))
+    assert list(df["claimant"]) == ["Russian Ministry of Defence"] * 3 + ["Officials (unnamed)"]
+    assert views.facets(df)["claims"] == ["Russian Ministry of Defence", "Officials (unnamed)"]
+    assert claimed_not_verified(df) == 2  # one side's claims not confirmed; the vague one is nobody's side

@@ -37,7 +37,7 @@ def test_csv_parses_and_is_spreadsheet_safe():
         for value in row.values():
             assert not value.startswith(("=", "+", "@", "\t")), value
             assert not (value.startswith("-") and not value.lstrip("-").replace(".", "").isdigit()), value
-    assert rows[0]["place"] == "'" + HOSTILE[0] and json.loads(rows[0]["quantities"]) == {"drones": 3}
+    assert rows[0]["place"] == "'" + HOSTILE[0] and rows[0]["quantities"] == "drones: 3"  # readable (#17)
 
 
 def test_geojson_parses_with_located_events_only():

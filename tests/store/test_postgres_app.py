@@ -9,6 +9,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from geo.dashboard import type_label
 from geo.store import EventStore
 from ui import keys
 
@@ -52,7 +53,7 @@ def test_the_page_reads_and_corrects_a_postgresql_store(pg_store, monkeypatch):
     again = _open(pg_store, monkeypatch)
     assert not again.exception, again.exception
     shown = again.dataframe[0].value.set_index("event_id")
-    assert shown.loc[first, "event_type"] == "explosion"
+    assert shown.loc[first, "event_type"] == type_label("explosion")  # the table shows types in words
 
 
 def test_a_database_that_is_down_gives_a_message(monkeypatch):

@@ -123,6 +123,11 @@ RING_COLOUR = "#7F7F7F"
 LINE_COLOUR = "#1B1B1B"
 
 
+def _flags(series: pd.Series) -> list[int] | None:
+    flags = series.fillna(False).astype(bool)
+    return flags.astype(int).tolist() if flags.any() else None
+
+
 def atlas_payload(events: pd.DataFrame, *, km_column: str = "border_distance_km",
                   detail_limit: int = DETAIL_LIMIT) -> dict:
     """The compact, pre-escaped data the browser-side layer draws (see module notes).
@@ -202,6 +207,7 @@ def atlas_payload(events: pd.DataFrame, *, km_column: str = "border_distance_km"
             # ids ascending: deltas are mostly 1, which keeps the JSON short
             "i": np.diff(ids, prepend=0).tolist(),
         },
+        "f": _flags(col("less_certain")),  # 1 = below the confidence threshold, drawn lighter (#11); None: none
         "zmax": CLUSTER_MAX_ZOOM, "spider": SPIDER_LIMIT, "lbl": LABEL_LIMIT,
     }
     if n <= detail_limit:

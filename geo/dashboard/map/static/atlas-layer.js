@@ -21,14 +21,17 @@ window.eventAtlasLayer = function (map, D, G, HEAT) {
     if (E.c[i] >= 0) h += '<div>' + D.Cl[E.c[i]] + '</div>';
     if (E.q[i] >= 0) h += '<div>' + D.Q[E.q[i]] + '</div>';
     if (D.X) h += D.X[i];
+    if (D.f && D.f[i]) h += '<div style="color:#666"><i>Less certain (below the confidence threshold)</i></div>';
     var km = D.lk[E.l[i]];
     if (km !== null) h += '<div style="color:#666">' + km.toFixed(1) + ' km from the border</div>';
     return h + '<div style="color:#888;font-size:11px">Event #' + ID[i] + '</div></div>';
   }
   function eventMarker(i, ll, count) {
     var t = E.t[i], c = D.C[t];
+    var faint = !!(D.f && D.f[i]);  // less certain (#11): lighter, dashed outline
     var mk = L.circleMarker(ll, {radius: 6, color: c, weight: 1, fill: true, fillColor: c,
-      fillOpacity: D.la_approx[E.l[i]] ? 0.35 : 0.85, count: count, eventId: ID[i]});
+      fillOpacity: faint ? 0.15 : (D.la_approx[E.l[i]] ? 0.35 : 0.85), opacity: faint ? 0.5 : 1,
+      dashArray: faint ? "2 2" : null, count: count, eventId: ID[i]});
     var el = document.createElement("div");
     mk.on("popupopen", function () { if (!el.innerHTML) el.innerHTML = card(i); });
     mk.on("click", function () { if (!el.innerHTML) el.innerHTML = card(i); });
