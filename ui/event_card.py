@@ -84,7 +84,7 @@ def render(page: Page, events: pd.DataFrame) -> None:
     if bool(ev.get("hidden", False)):
         st.warning("Hidden by an editor: not on the map, in the table or in exports (kept in the store).")
     if bool(ev.get("less_certain", False)):
-        st.caption(f"Less certain: the extractor's confidence {float(ev['confidence']):.2f} is below the threshold.")
+        st.markdown(f"Less certain: the extractor's confidence {float(ev['confidence']):.2f} is below the threshold.")
     st.html(event_card_html(ev, article, km_column="pair_km"))
     if (isinstance(ev.get("event_key"), str) and not views.is_session_event(ev["event_id"])
             and not pd.isna(ev["lat"]) and can_edit(editing_policy())):

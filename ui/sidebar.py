@@ -55,7 +55,7 @@ def render(page: Page) -> Line:
                 help="Off by default: the point of a region or a country says nothing about how far from the"
                      " border the event happened.")
     if st.session_state[keys.MAX_KM] and not st.session_state[keys.COARSE_KM]:
-        st.caption("Distance bands count events at a named place only (region- and country-level events are left"
+        st.markdown("Distance bands count events at a named place only (region- and country-level events are left"
                    " out).")
     st.multiselect("Place known as", PRECISIONS, key=keys.PRECISION, format_func=PRECISION_LABELS.get,
                    placeholder="Any precision")

@@ -76,7 +76,7 @@ def test_default_threshold_hides_a_less_certain_event_and_the_toggle_shows_it_ma
 def test_distance_bands_leave_out_region_events_by_default_and_say_so(built_db, monkeypatch):
     at = _open(built_db, monkeypatch, km="100", conf="0.00")
     assert set(table(at)["precision"]) == {"place"}
-    assert any("named place only" in c.value for c in at.caption)
+    assert any("named place only" in c.value for c in at.markdown)
     at.checkbox(key=keys.COARSE_KM).check().run()
     assert "region" in set(table(at)["precision"]) and at.query_params["coarse"] in ("1", ["1"])
     at.multiselect(key=keys.PRECISION).set_value(["region"]).run()
@@ -231,11 +231,11 @@ def test_last_updated_names_the_newest_article_and_the_last_feed_run(copy_db, mo
     from geo.store.store import EventStore
 
     at = _open(copy_db, monkeypatch)
-    (line,) = [c.value for c in at.caption if c.value.startswith("Last updated:")]
+    (line,) = [c.value for c in at.markdown if c.value.startswith("Last updated:")]
     assert "newest article stored" in line and "published up to 2024-" in line and "no feed run yet" in line
     with EventStore(copy_db) as store:
         run = store.start_feed_run()
         store.finish_feed_run(run, feeds=1, not_modified=0, articles=3, events=5, failures=["x: timeout"])
     at = _open(copy_db, monkeypatch)
-    (line,) = [c.value for c in at.caption if c.value.startswith("Last updated:")]
+    (line,) = [c.value for c in at.markdown if c.value.startswith("Last updated:")]
     assert "last feed run" in line and "3 new articles, 1 failure" in line
