@@ -51,6 +51,10 @@ def view_state(page: Page) -> ViewState:
         claimed_by=tuple(state[keys.CLAIMED_BY]), verified=state[keys.VERIFIED],
         q=state[keys.Q].strip(), event=state.get(keys.SELECTED),
         heat=state[keys.HEAT], rings=state[keys.RINGS],
+        # The map's centre and zoom: kept in the URL by the map's own script (atlas-layer.js), so
+        # panning never reruns the page; read back from there.
+        viewport=ViewState.from_query({FIELD["viewport"].url_key: st.query_params.get(FIELD["viewport"].url_key, "")}
+                                      ).viewport,
     )
     query = url_state(page, view).to_query()
     if st.query_params.to_dict() != query:

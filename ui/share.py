@@ -1,4 +1,6 @@
-"""Share and download: the link to this view and the shown events in every export format."""
+"""Share and download, in one row near the top: the link to this view (filters, dates, selection,
+and the map's centre and zoom) and the filtered events in every export format, each button
+saying how many events it holds."""
 from __future__ import annotations
 
 from urllib.parse import urlencode
@@ -14,12 +16,17 @@ from .session import url_state
 
 
 def render(page: Page, view: ViewState, shown: pd.DataFrame) -> None:
-    st.subheader("Share and download")
     query = url_state(page, view).to_query()
     base = (st.context.url or "").split("?")[0]
     share = base + ("?" + urlencode(query) if query else "")
-    st.code(share or "?" + urlencode(query), language=None)
-    st.caption("Copy link to this view (copy button on the right): it reopens these filters, dates and selection.")
-    for col, exporter in zip(st.columns(len(EXPORTERS)), EXPORTERS.values()):
-        col.download_button(exporter.label, lambda write=exporter.write: write(shown),
-                            file_name=f"events{exporter.suffix}", mime=exporter.mime, on_click="ignore")
+    n = len(shown)
+    st.caption("Link to this view (copy button on the right): it reopens these filters, dates, the selected event "
+               "and the map's centre and zoom. Downloads hold every filtered event.")
+    cols = st.columns([3] + [1.2] * len(EXPORTERS), vertical_alignment="center")
+    with cols[0]:
+        # The map's script keeps the link's "map=" (centre and zoom) current as the map moves.
+        st.code(share or "?" + urlencode(query), language=None, wrap_lines=False)
+    for col, exporter in zip(cols[1:], EXPORTERS.values()):
+        col.download_button(f"⬇ {exporter.label} ({n:,} events)", lambda write=exporter.write: write(shown),
+                            file_name=f"events{exporter.suffix}", mime=exporter.mime, on_click="ignore",
+                            help=f"The {n:,} filtered events", use_container_width=True)
