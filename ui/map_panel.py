@@ -26,7 +26,7 @@ from .timeline import trail_days
 
 # The last line of a popup (mapping's card) names its event: "Event #12".
 _POPUP_EVENT = re.compile(r"Event #(\d+)\s*$")
-MAP_HEIGHT = 580  # px: the largest element above the fold at 1400x950 and 1920x1080
+MAP_HEIGHT = 500  # px: all of it above the fold at 1400x950 (its top is ~400 px down), the largest element
 _EPOCH = date(1970, 1, 1)
 
 
@@ -49,11 +49,11 @@ def command(view: ViewState):
 def render(page: Page, undated: pd.DataFrame, view: ViewState, line: Line) -> None:
     """`undated`: the events of every filter but the date range (the map applies the window)."""
     # Everything `undated` depends on: the line too, since the line-distance band filters by it.
-    map_key = repr((str(page.db), page.version, page.n_session, line.json,
-                    view.replace(start=None, end=None, event=None, heat=False, rings=False, viewport=None)))
-    # The URL's centre and zoom open the session's first map; later maps fit their events.
-    first_key, seed = st.session_state.setdefault(keys.MAP_SEED, (map_key, view.viewport))
-    fmap = event_map(map_key, undated, view, line.geojson, seed if first_key == map_key else None)
+    filters = repr((line.json, view.replace(start=None, end=None, event=None, heat=False, rings=False, viewport=None)))
+    map_key = repr((str(page.db), page.version, page.n_session, filters))
+    # The URL's centre and zoom open the map until the filters change; then maps fit their events.
+    first_filters, seed = st.session_state.setdefault(keys.MAP_SEED, (filters, view.viewport))
+    fmap = event_map(map_key, undated, view, line.geojson, seed if first_filters == filters else None)
     # Only the clicked popup comes back: pan/zoom never reruns the script.
     clicked = st_folium(fmap, height=MAP_HEIGHT, use_container_width=True, feature_group_to_add=command(view),
                         returned_objects=["last_object_clicked_popup"], key=keys.EVENT_MAP)

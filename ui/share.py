@@ -20,13 +20,13 @@ def render(page: Page, view: ViewState, shown: pd.DataFrame) -> None:
     base = (st.context.url or "").split("?")[0]
     share = base + ("?" + urlencode(query) if query else "")
     n = len(shown)
-    st.caption("Link to this view (copy button on the right): it reopens these filters, dates, the selected event "
-               "and the map's centre and zoom. Downloads hold every filtered event.")
-    cols = st.columns([3] + [1.2] * len(EXPORTERS), vertical_alignment="center")
+    widths = [1.0 + 0.02 * max(0, len(exporter.label) - 8) for exporter in EXPORTERS.values()]
+    cols = st.columns([1.6] + widths, vertical_alignment="center")
     with cols[0]:
-        # The map's script keeps the link's "map=" (centre and zoom) current as the map moves.
-        st.code(share or "?" + urlencode(query), language=None, wrap_lines=False)
+        # Copy button on the right. The map's script keeps the link's "map=" (centre and zoom)
+        # current as the map moves; the address bar holds the same link.
+        st.code(share or "?" + urlencode(query), language=None, wrap_lines=True)  # no scrolling region (axe)
     for col, exporter in zip(cols[1:], EXPORTERS.values()):
-        col.download_button(f"⬇ {exporter.label} ({n:,} events)", lambda write=exporter.write: write(shown),
+        col.download_button(f"{exporter.label}: {n:,} events", lambda write=exporter.write: write(shown),
                             file_name=f"events{exporter.suffix}", mime=exporter.mime, on_click="ignore",
-                            help=f"The {n:,} filtered events", use_container_width=True)
+                            help=f"Download the {n:,} filtered events", use_container_width=True)

@@ -107,8 +107,8 @@ def test_distance_band_side_and_search_filters(built_db, monkeypatch):
 def test_exports_playback_and_selection_controls(built_db, monkeypatch):
     at = _open(built_db, monkeypatch, event="1")
     labels = [b.label for b in at.get("download_button")]
-    assert [label.split(" (")[0].lstrip("⬇ ") for label in labels] == ["CSV", "GeoJSON", "KML"]
-    assert all(label.endswith(" events)") for label in labels)  # each says how many events it holds
+    assert [label.split(": ")[0] for label in labels] == ["CSV", "GeoJSON", "KML (Google Earth)"]
+    assert all(label.endswith(" events") for label in labels)  # each says how many events it holds
     assert table(at)["event_id"].iloc[0] == 1  # selected event from the URL on top
     assert any("event #1" in m.value for m in at.markdown)  # its card + article, evidence marked
     assert any("<mark>" in h.proto.body for h in at.get("html"))

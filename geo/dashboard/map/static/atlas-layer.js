@@ -253,10 +253,11 @@ window.eventAtlasLayer = function (map, D, G, HEAT) {
       var i = indexOf(id);
       if (i < 0) return;
       var ll = L.latLng(D.la[E.l[i]], D.lo[E.l[i]]), mk = eventMarker(i, ll, 0);
-      spider.push({group: G[E.t[i]], layer: mk});  // removed on the next draw, like fanned-out markers
+      mk.off("click", mk._openPopup, mk);  // its card is the page's; the marker goes on the next draw
+      spider.push({group: G[E.t[i]], layer: mk});
       G[E.t[i]].addLayer(mk);
       mk.fire("click", {latlng: ll}, true);  // streamlit_folium reads the popup: the event is selected
-      mk.openPopup();
+      map.panTo(ll);
     },
     fmt: fmt,
   });
@@ -275,7 +276,7 @@ window.eventAtlasLayer = function (map, D, G, HEAT) {
       w.history.replaceState(w.history.state, "", u.toString());
       w.document.querySelectorAll('[data-testid="stCode"] code').forEach(function (code) {
         var text = code.textContent.trim();
-        if (text.indexOf(u.origin + u.pathname) !== 0) return;
+        if (text.indexOf(u.origin) !== 0) return;
         var link = new URL(text);
         link.searchParams.set("map", value);
         code.textContent = link.toString();

@@ -13,10 +13,13 @@ window.eventAtlasBaseLand = function (map, land, labels) {
   var shown = L.layerGroup().addTo(map), MAX = 160;
   function draw() {
     shown.clearLayers();
-    var z = map.getZoom(), b = map.getBounds(), n = 0;
+    var z = map.getZoom(), b = map.getBounds(), n = 0, placed = [];
     for (var k = 0; k < labels.length && n < MAX; k++) {  // most important first
       var p = labels[k];
       if (p[3] > z || !b.contains([p[0], p[1]])) continue;
+      var at = map.latLngToContainerPoint([p[0], p[1]]), w = 3.5 * p[2].length + 8;
+      if (placed.some(function (q) { return Math.abs(q.x - at.x) < q.w + w && Math.abs(q.y - at.y) < 16; })) continue;
+      placed.push({x: at.x, y: at.y, w: w});  // no label over a more important one
       n++;
       L.marker([p[0], p[1]], {pane: "eventAtlasPlaces", interactive: false, keyboard: false,
         icon: L.divIcon({className: "event-atlas-place" + (p[3] <= 3 ? " capital" : ""),
