@@ -58,15 +58,16 @@ def trail_days() -> int:
 
 def controls(page: Page) -> None:
     st.slider("Date range", min_value=page.lo, max_value=page.hi, key=keys.DATE_RANGE, format="YYYY-MM-DD")
-    p0, p1, p2, p3, p4, p5, p6 = st.columns([1.1, 1.3, 1.1, 1.1, 1.7, 1.6, 1.0], vertical_alignment="bottom")
+    p0, p1, p2, p3 = st.columns([1.2, 1.2, 1.2, 1.1], vertical_alignment="bottom")
     playing = st.session_state.get(keys.PLAYING, False)
-    p0.button("⏮ Back", key=keys.STEP_BACK, on_click=step, args=(page, -1), help="One step back",
-              disabled=playing)
+    p0.button("‹ Back", key=keys.STEP_BACK, on_click=step, args=(page, -1), help="One step back",
+              disabled=playing, use_container_width=True)
     p1.button("⏸ Pause" if playing else "▶ Play", key=keys.PLAY_BUTTON, on_click=toggle_play,
-              help="Step through the days: the map, counts and table follow the window")
-    p2.button("Next ⏭", key=keys.STEP_FORWARD, on_click=step, args=(page, 1), help="One step forward",
-              disabled=playing)
+              help="Step through the days: the map, counts and table follow the window", use_container_width=True)
+    p2.button("Next ›", key=keys.STEP_FORWARD, on_click=step, args=(page, 1), help="One step forward",
+              disabled=playing, use_container_width=True)
     p3.selectbox("Step", list(STEPS), key=keys.STEP, format_func=str.capitalize)
+    p4, p5, p6 = st.columns([1.6, 1.4, 1], vertical_alignment="bottom")
     p4.selectbox("Speed", list(SPEEDS), index=1, key=keys.SPEED)
     p5.selectbox("Window", WINDOW_MODES, key=keys.WINDOW_MODE, format_func=str.capitalize)
     p6.number_input("Days", min_value=1, max_value=365, value=7, key=keys.WINDOW_DAYS)

@@ -453,13 +453,13 @@ def test_playback_steps_keep_the_viewport_and_draw_a_trail(server, browser):
     page, total, frame = _open(browser, server)
     frame.evaluate(MARK_PAGE)
     before = frame.evaluate(MAP_STATE)
-    page.get_by_role("button", name="⏮ Back").click()
+    page.get_by_role("button", name="‹ Back").click()
     _until(lambda: frame.evaluate(MAP_STATE)["state"]["from"] != before["state"]["from"], 30, "a step back")
     for _ in range(3):
         prev = frame.evaluate(MAP_STATE)["state"]["to"]
-        page.get_by_role("button", name="⏮ Back").click()
+        page.get_by_role("button", name="‹ Back").click()
         _until(lambda: frame.evaluate(MAP_STATE)["state"]["to"] == prev - 1, 30, "one day back")
-    page.get_by_role("button", name="Next ⏭").click()
+    page.get_by_role("button", name="Next ›").click()
     seen = _until(lambda: (s := frame.evaluate(MAP_STATE))["state"]["trail"] > 0 and s, 30, "the trail")
     assert seen["keep"], "the map's page was reloaded between steps"
     assert (seen["lat"], seen["lng"], seen["zoom"]) == (before["lat"], before["lng"], before["zoom"])  # no re-fit
@@ -491,6 +491,9 @@ def test_axe_finds_no_serious_or_critical_violations(server, browser):
         pytest.fail(f"axe-core is missing: run `make axe` (npm pack axe-core into {AXE.parent.parent})")
     page, _, frame = _open(browser, server)
     time.sleep(2)
+    event_id, _ = frame.evaluate(FIRE_CLICK)  # a selected event: its card (heading contrast) is checked too
+    _until(lambda: page.get_by_text(f"event #{event_id}").is_visible(), 60, "selected event card")
+    time.sleep(1)
     results = {}
     for name, target in (("page", page.main_frame), ("map", frame)):
         target.add_script_tag(path=str(AXE))
@@ -503,4 +506,26 @@ def test_axe_finds_no_serious_or_critical_violations(server, browser):
     serious = [(name, v["id"], v["nodes"]) for name, found in results.items() for v in found
                if v["impact"] in ("serious", "critical")]
     assert serious == []
+    page.close()
+
+
+def test_cluster_counts_have_thousands_separators_and_a_ring_of_their_types(browser, tmp_path):
+    import pandas as pd
+
+    from geo.dashboard.map.assets import install_static_assets, localize_map
+    from geo.dashboard.map.mapping import build_atlas_map
+
+    events = pd.DataFrame([dict(event_id=i + 1, event_type="strike" if i % 3 else "interception", place="Kharkiv",
+                                lat=49.99 + (i % 40) * 0.001, lon=36.23, date="2024-05-01") for i in range(1500)])
+    vendor = install_static_assets(tmp_path / "static")
+    m = localize_map(build_atlas_map(events, tiles=None), base_url=vendor.as_uri())
+    m.save(str(tmp_path / "map.html"))
+    page = browser.new_page()
+    page.goto((tmp_path / "map.html").as_uri(), wait_until="load")
+    _until(lambda: page.evaluate(COUNT_MARKERS) == 1500, 30, "the cluster drawn")
+    label = page.evaluate("""() => { const l = document.querySelector(".event-atlas-count");
+      return {text: l.querySelector("span").innerText,
+              ring: l.querySelector(".event-atlas-ring").style.background}; }""")
+    assert label["text"] == "1,500"
+    assert label["ring"].count("deg") == 4  # two arcs: strikes and interceptions
     page.close()
