@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 
-.PHONY: run test lint setup setup-dev browser pg clean lock
+.PHONY: run test lint setup setup-dev browser pg axe clean lock
 
 $(VENV)/.installed: requirements.txt requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -37,12 +37,19 @@ pg:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq postgresql; \
 	  else sudo apt-get update -qq && sudo apt-get install -y -qq postgresql; fi; }
 
+## axe-core (MPL-2.0) for the accessibility browser test, from the npm registry into a git-ignored folder.
+AXE := tests/.axe/package/axe.min.js
+$(AXE):
+	mkdir -p tests/.axe && cd tests/.axe && npm pack axe-core@4 --silent && tar xzf axe-core-*.tgz
+
+axe: $(AXE)
+
 ## Lint and import order (ruff, configured in pyproject.toml).
 lint: setup-dev
 	$(PY) -m ruff check .
 
 ## Set up, lint, and run every test.
-test: setup-dev browser pg lint
+test: setup-dev browser pg axe lint
 	$(PY) -m pytest -q
 
 ## Re-pin every runtime package with its hash after changing requirements.txt (see tools/lock.py).
@@ -50,4 +57,4 @@ lock: setup
 	$(PY) tools/lock.py
 
 clean:
-	rm -rf $(VENV) data/cache data/events.db* static/vendor
+	rm -rf $(VENV) data/cache data/events.db* static/vendor tests/.axe

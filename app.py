@@ -20,24 +20,25 @@ counts = header.render()  # title; the counts are filled in once the events are 
 with st.sidebar:
     line = sidebar.render(page)  # filters, map toggles, reference line
 
+top = st.container()  # share and downloads, filled once the events are filtered
+map_col, card_col = st.columns([3, 1.25])  # the map is the page; the selected event beside it
 time_col, chart_col = st.columns([2, 3])
 with time_col:
-    timeline.controls(page)  # date slider, Play, speed, window
+    timeline.controls(page)  # date slider, step back, Play, step forward, step size, speed, window
 view = session.view_state(page)  # widgets -> ViewState -> URL
 with time_col:
     timeline.player(page)  # playback ticks, while playing
 
 shown = data.filtered(page, view, line)  # border-pair and line distances, then the filters
 header.metrics(counts, shown.events)
+with top:
+    share.render(page, view, shown.events)  # link to this view (with the map's centre and zoom), downloads
 with chart_col:
     timeline.chart(shown.undated, view)
-
-map_col, card_col = st.columns([3, 2])
 with map_col:
-    map_panel.render(page, shown.events, view, line)  # a click selects an event
-events_table.render(shown.events)  # a row selects an event
+    map_panel.render(page, shown.undated, view, line)  # applies the date window in place; a click selects
 with card_col:
     event_card.render(page, shown.all)  # the selected event, its article, corrections
+events_table.render(shown.events)  # a row selects an event: centred and highlighted on the map
 
-share.render(page, view, shown.events)  # link to this view, downloads
 add_articles.render(page)  # paste or upload, extract

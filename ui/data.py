@@ -19,7 +19,7 @@ import streamlit as st
 
 from geo import settings
 from geo.dashboard import DEFAULT_PAIR, ByteLRU, ViewState, views
-from geo.dashboard.map import atlas_payload, install_static_assets
+from geo.dashboard.map import atlas_payload, install_base_map, install_static_assets
 from geo.errors import StoreError
 from geo.store import EventStore, display_location, store_version
 
@@ -80,11 +80,12 @@ def border_geometry(a: str, b: str) -> dict | None:
 
 
 @st.cache_resource
-def offline_land() -> dict | None:
+def offline_land() -> str | None:
+    """The URL of the offline base map (world outlines and place labels), written once per server."""
     try:
-        from geo.geometry import cached_land_geojson
+        from geo.geometry import cached_land_geojson, place_labels
 
-        return cached_land_geojson()
+        return install_base_map(str(APP_DIR / "static"), cached_land_geojson(), place_labels())
     except Exception:  # the base layer is a fallback: never fail the page for it
         return None
 

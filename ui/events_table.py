@@ -48,7 +48,7 @@ def _readable(rows: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
 
 
 def render(shown: pd.DataFrame) -> None:
-    st.subheader("Events")
+    st.header("Events")
     selected = st.session_state.get(keys.SELECTED)
     table = views.table_rows(shown, selected, TABLE_LIMIT)
     columns = ["date", "event_type", "sub_type", "place", "precision", "country_code", "pair_km"]

@@ -30,6 +30,9 @@ LINE_FILE = "line_file"
 
 # ui.timeline: playback
 PLAY_BUTTON = "play_button"
+STEP_BACK = "step_back"
+STEP_FORWARD = "step_forward"
+STEP = "step"  # playback step size: day or week
 SPEED = "speed"
 WINDOW_MODE = "window_mode"
 WINDOW_DAYS = "window_days"
@@ -48,6 +51,7 @@ SESSION_ARTICLES = "session_articles"
 # ui.map_panel
 EVENT_MAP = "event_map"
 LAST_POPUP = "_last_popup"
+MAP_SEED = "_map_seed"  # (map key, viewport): the URL's centre and zoom open the session's first map
 
 # ui.event_card: the correction form
 FIX_TYPE = "fix_type"

@@ -55,6 +55,10 @@ def view_state(page: Page) -> ViewState:
         precision=tuple(state[keys.PRECISION]), coarse_km=bool(state[keys.COARSE_KM]),
         min_confidence=round(float(state[keys.MIN_CONFIDENCE]), 2), less_certain=bool(state[keys.LESS_CERTAIN]),
         heat=state[keys.HEAT], rings=state[keys.RINGS],
+        # The map's centre and zoom: kept in the URL by the map's own script (atlas-layer.js), so
+        # panning never reruns the page; read back from there.
+        viewport=ViewState.from_query({FIELD["viewport"].url_key: st.query_params.get(FIELD["viewport"].url_key, "")}
+                                      ).viewport,
     )
     query = url_state(page, view).to_query()
     if st.query_params.to_dict() != query:

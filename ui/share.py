@@ -1,4 +1,6 @@
-"""Share and download: the link to this view and the shown events in every export format."""
+"""Share and download, in one row near the top: the link to this view (filters, dates, selection,
+and the map's centre and zoom) and the filtered events in every export format, each button
+saying how many events it holds."""
 from __future__ import annotations
 
 from urllib.parse import urlencode
@@ -14,12 +16,17 @@ from .session import url_state
 
 
 def render(page: Page, view: ViewState, shown: pd.DataFrame) -> None:
-    st.subheader("Share and download")
     query = url_state(page, view).to_query()
     base = (st.context.url or "").split("?")[0]
     share = base + ("?" + urlencode(query) if query else "")
-    st.code(share or "?" + urlencode(query), language=None)
-    st.caption("Copy link to this view (copy button on the right): it reopens these filters, dates and selection.")
-    for col, exporter in zip(st.columns(len(EXPORTERS)), EXPORTERS.values()):
-        col.download_button(exporter.label, lambda write=exporter.write: write(shown),
-                            file_name=f"events{exporter.suffix}", mime=exporter.mime, on_click="ignore")
+    n = len(shown)
+    widths = [1.0 + 0.02 * max(0, len(exporter.label) - 8) for exporter in EXPORTERS.values()]
+    cols = st.columns([1.6] + widths, vertical_alignment="center")
+    with cols[0]:
+        # Copy button on the right. The map's script keeps the link's "map=" (centre and zoom)
+        # current as the map moves; the address bar holds the same link.
+        st.code(share or "?" + urlencode(query), language=None, wrap_lines=True)  # no scrolling region (axe)
+    for col, exporter in zip(cols[1:], EXPORTERS.values()):
+        col.download_button(f"{exporter.label}: {n:,} events", lambda write=exporter.write: write(shown),
+                            file_name=f"events{exporter.suffix}", mime=exporter.mime, on_click="ignore",
+                            help=f"Download the {n:,} filtered events", use_container_width=True)

@@ -52,6 +52,7 @@ class ViewState:
     event: int | None = None  # selected event id
     heat: bool = False
     rings: bool = False
+    viewport: tuple[float, float, int] | None = None  # the map's centre (lat, lon) and zoom; None: fit the events
 
     def to_query(self) -> dict[str, str]:
         """Query parameters for this state; defaults are left out, so short URLs stay short."""
@@ -114,6 +115,23 @@ def _confidence(raw: str) -> float:
     if not re.fullmatch(r"(0(\.[0-9]{1,2})?|1(\.0{1,2})?)", raw):
         raise ValueError(raw)
     return float(raw)
+
+
+def _viewport(raw: str) -> tuple[float, float, int] | None:
+    """"lat,lon,zoom" (the map's centre and zoom) -> (lat, lon, zoom); "" -> None."""
+    if not raw:
+        return None
+    m = re.fullmatch(r"(-?[0-9]{1,2}(?:\.[0-9]{1,6})?),(-?[0-9]{1,3}(?:\.[0-9]{1,6})?),([0-9]{1,2})", raw)
+    if m is None:
+        raise ValueError(raw)
+    lat, lon, zoom = float(m.group(1)), float(m.group(2)), int(m.group(3))
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180 and 1 <= zoom <= 18):
+        raise ValueError(raw)
+    return lat, lon, zoom
+
+
+def _viewport_text(v: tuple[float, float, int]) -> str:
+    return f"{v[0]:.4f},{v[1]:.4f},{int(v[2])}"
 
 
 def _event(raw: str) -> int:
@@ -215,5 +233,6 @@ FIELDS: tuple[Field, ...] = (
     Field("event", "event", _event),  # the selected event: shown on top, filters nothing
     Field("heat", "heat", lambda raw: raw == "1", lambda v: "1"),
     Field("rings", "rings", lambda raw: raw == "1", lambda v: "1"),
+    Field("viewport", "map", _viewport, _viewport_text),  # the map's centre and zoom (kept by the map's script)
 )
 FIELD: dict[str, Field] = {f.name: f for f in FIELDS}

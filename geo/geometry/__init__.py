@@ -10,7 +10,7 @@ _EXPORTS = {
     "lines_from_geojson": "borders",
     "rings": "rings", "border_rings": "rings", "line_latlon": "rings",
     "naturalearth": "naturalearth", "natural_earth_zip": "naturalearth",
-    "basemap": "basemap", "cached_land_geojson": "basemap", "land_geojson": "basemap",
+    "basemap": "basemap", "cached_land_geojson": "basemap", "land_geojson": "basemap", "place_labels": "basemap",
 }
 __all__ = list(_EXPORTS)
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

@@ -1,4 +1,4 @@
-"""The offline base layer: Natural Earth countries around Ukraine, small enough to send."""
+"""The offline base layer: Natural Earth countries of the whole world, and place labels by zoom."""
 from __future__ import annotations
 
 import json
@@ -18,7 +18,20 @@ def test_land_covers_the_region_and_is_small():
     assert by_code["UA"].contains(Point(30.52, 50.45))  # Kyiv
     assert by_code["RU"].contains(Point(36.6, 50.6))  # Belgorod
     assert not any(g.contains(Point(34.0, 43.5)) for g in by_code.values())  # the Black Sea
-    assert len(json.dumps(land)) < 600_000
+    assert by_code["PT"].contains(Point(-9.14, 38.72)) and by_code["JP"].contains(Point(139.69, 35.69))  # not clipped
+    assert len(json.dumps(land)) < 1_500_000  # served once as a file (install_base_map), not inside each map
+
+
+def test_place_labels_come_by_zoom_capitals_first():
+    from geo.geometry.basemap import CAPITAL_ZOOM, place_labels
+
+    labels = place_labels()
+    zooms = [z for _, _, _, z in labels]
+    assert zooms == sorted(zooms)  # most important first
+    by_name = {name: z for _, _, name, z in labels}
+    assert by_name["Kyiv"] == by_name["Moscow"] == by_name["Lisbon"] == CAPITAL_ZOOM
+    assert by_name["Kharkiv"] < by_name["Sumy"] <= 8  # big cities before towns
+    assert 1000 < len(labels) < 15000
 
 
 def test_land_is_drawn_below_the_tiles():

@@ -1,7 +1,7 @@
 """AppTest smoke tests of the Streamlit page (no browser)."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -108,7 +108,8 @@ def test_distance_band_side_and_search_filters(built_db, monkeypatch):
 def test_exports_playback_and_selection_controls(built_db, monkeypatch):
     at = _open(built_db, monkeypatch, event="1")
     labels = [b.label for b in at.get("download_button")]
-    assert labels == ["CSV", "GeoJSON", "KML (Google Earth)"]
+    assert [label.split(": ")[0] for label in labels] == ["CSV", "GeoJSON", "KML (Google Earth)"]
+    assert all(label.endswith(" events") for label in labels)  # each says how many events it holds
     assert table(at)["event_id"].iloc[0] == 1  # selected event from the URL on top
     assert any("event #1" in m.value for m in at.markdown)  # its card + article, evidence marked
     assert any("<mark>" in h.proto.body for h in at.get("html"))
@@ -315,3 +316,19 @@ def test_a_bad_reference_line_is_reported_not_raised(built_db, monkeypatch):
     at.file_uploader(key=keys.LINE_FILE).set_value(("big.geojson", big, "application/json")).run()
     assert not at.exception, at.exception
     assert any("over the limit of 1,000" in e.value.replace("\\", "") for e in at.error)
+
+
+def test_step_buttons_move_the_window_by_the_step_size(built_db, monkeypatch):
+    """#17: playback has step back / step forward and a step size (day or week)."""
+    at = _open(built_db, monkeypatch)
+    hi = at.slider(key=keys.DATE_RANGE).value[1]
+    at.selectbox(key=keys.STEP).set_value("week").run()
+    at.button(key=keys.STEP_BACK).click().run()
+    start, end = at.slider(key=keys.DATE_RANGE).value
+    assert end == hi - timedelta(days=7) and (end - start).days == 6  # the 7-day window, a week back
+    at.button(key=keys.STEP_FORWARD).click().run()
+    assert at.slider(key=keys.DATE_RANGE).value[1] == hi
+    at.selectbox(key=keys.STEP).set_value("day").run()
+    at.button(key=keys.STEP_BACK).click().run()
+    assert at.slider(key=keys.DATE_RANGE).value[1] == hi - timedelta(days=1)
+    assert not at.exception

@@ -36,7 +36,7 @@ import folium.plugins
 from branca.element import MacroElement
 from folium.template import Template
 
-from ..._files import atomic_copy
+from ..._files import atomic_copy, atomic_write_text
 
 log = logging.getLogger(__name__)
 
@@ -238,3 +238,22 @@ def _walk(elem):
     for e in _descendants(elem):
         if isinstance(e, (branca.colormap.ColorMap, folium.elements.JSCSSMixin)) or hasattr(e, "default_js"):
             yield e
+
+
+#: Where install_base_map writes the offline base map, under static/vendor/ (its URL below base_url).
+BASE_MAP_FILE = "event-atlas/basemap.json"
+
+
+def install_base_map(static_dir: str | os.PathLike, land: dict, places: list,
+                     base_url: str = "/app/static/vendor") -> str:
+    """Write the offline base map ({"land": country polygons, "places": labels}) beside the other
+    assets and return its URL: the map's script fetches it once (the browser caches it) instead
+    of carrying ~1 MB of outlines inside every map. Rewritten only when its content changed."""
+    import json
+
+    path = Path(static_dir) / "vendor" / BASE_MAP_FILE
+    text = json.dumps({"land": land, "places": [[la, lo, name, z] for la, lo, name, z in places]},
+                      separators=(",", ":"))
+    if not path.is_file() or path.stat().st_size != len(text.encode("utf-8")):
+        atomic_write_text(path, text)
+    return f"{base_url.rstrip('/')}/{BASE_MAP_FILE}"

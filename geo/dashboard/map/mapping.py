@@ -52,11 +52,16 @@ from ..cards import (
 )
 
 BORDER_COLOUR = "#D7191C"
-MAP_BACKGROUND = "#E8E6E1"  # shown where tiles are missing (offline)
+MAP_BACKGROUND = "#D6E2EA"  # water: shown where tiles are missing (offline) and around the land
 
 _DEFAULT_CENTER = (20.0, 0.0)
 _DEFAULT_ZOOM = 2
-_FIT_MAX_ZOOM = 10  # a single event should not zoom to street level
+_FIT_MAX_ZOOM = 8  # a single event should not zoom to street level
+#: The fitted view spans at least this many degrees of latitude (and twice that of longitude):
+#: when the filters leave one event, or a few close together, the map keeps enough context
+#: (towns, a border, a coast) to orient on instead of zooming in to a blank sheet.
+MIN_FIT_SPAN = 2.0
+OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
 
 
 class _MapBackground(MacroElement):
@@ -192,6 +197,11 @@ def atlas_payload(events: pd.DataFrame, *, km_column: str = "border_distance_km"
 
     claim_codes, claims = coded(claim_key.where(claim_key != "\x00", ""), claim_cell)
     ids = pd.to_numeric(col("event_id"), errors="coerce").fillna(0).astype("int64").to_numpy()
+    # Day number (days since 1970-01-01) per entry of the day table, for the date window the
+    # browser applies (_ViewCommand): parsed as the dashboard's "day" column is; aligned with "Dy".
+    day_table = pd.to_datetime(pd.Series([k.split("\x00")[0] for k in pd.unique(day_key)],
+                                         dtype=object), errors="coerce", format="%Y-%m-%d")
+    dd = [None if pd.isna(v) else int(v) for v in (day_table - pd.Timestamp("1970-01-01")).dt.days]
     payload = {
         "n": n,
         "T": [inert(esc(type_label(t))) for t in types] + ["Other"],
@@ -208,6 +218,7 @@ def atlas_payload(events: pd.DataFrame, *, km_column: str = "border_distance_km"
             "i": np.diff(ids, prepend=0).tolist(),
         },
         "f": _flags(col("less_certain")),  # 1 = below the confidence threshold, drawn lighter (#11); None: none
+        "dd": dd,
         "zmax": CLUSTER_MAX_ZOOM, "spider": SPIDER_LIMIT, "lbl": LABEL_LIMIT,
     }
     if n <= detail_limit:
@@ -225,26 +236,37 @@ def build_atlas_map(
     rings: list[tuple[float, list[list[tuple[float, float]]]]] | None = None,
     line: dict | None = None,
     heat: bool = False,
-    base_geojson: dict | None = None,
+    base_geojson: dict | str | None = None,
     km_column: str = "border_distance_km",
     tiles: str | None = "OpenStreetMap",
     detail_limit: int = DETAIL_LIMIT,
     payload: dict | None = None,
+    labels: list | None = None,
+    viewport: tuple[float, float, int] | None = None,
 ) -> folium.Map:
     """The dashboard's map: clustered event layers (one per type, with legend), heatmap,
     border line (+ optional distance `rings` from :func:`geo.geometry.rings.border_rings`), an optional
     reference `line` (GeoJSON), a fullscreen button, and an offline base layer.
 
-    `base_geojson` (country polygons, e.g. Natural Earth) is drawn *under* the tiles, so it
-    only shows where tiles fail to load (offline). `payload` (from :func:`atlas_payload`,
+    `base_geojson` (country polygons, e.g. Natural Earth) and `labels` (place names by zoom,
+    :func:`geo.geometry.basemap.place_labels`) are drawn *under* the tiles, so they show where
+    tiles fail to load (offline), and alone under the base layer "Outlines only (offline)",
+    which the layer control offers beside the tiles. `payload` (from :func:`atlas_payload`,
     not modified) may be passed precomputed, e.g. cached; `events` is then ignored.
+    `viewport` (lat, lon, zoom) opens the map there instead of fitting the events.
     Not localized: see geo.dashboard.map.assets.localize_map.
     """
-    m = folium.Map(location=list(_DEFAULT_CENTER), zoom_start=_DEFAULT_ZOOM, tiles=tiles,
+    m = folium.Map(location=list(viewport[:2]) if viewport else list(_DEFAULT_CENTER),
+                   zoom_start=viewport[2] if viewport else _DEFAULT_ZOOM, tiles=None,
                    prefer_canvas=True, control_scale=True)
+    if tiles:
+        folium.TileLayer(tiles, name="OpenStreetMap (online)",
+                         attr=OSM_ATTRIBUTION if tiles == "OpenStreetMap" else None).add_to(m)
     m.add_child(_MapBackground(MAP_BACKGROUND))
     if base_geojson is not None:
-        m.add_child(_BaseLand(base_geojson))
+        m.add_child(_BaseLand(base_geojson, labels or []))
+        if tiles:
+            m.add_child(_OutlinesOnly())
     if payload is None:
         payload = atlas_payload(events, km_column=km_column, detail_limit=detail_limit)
     counts = np.bincount(np.asarray(payload["e"]["t"], dtype=int), minlength=len(payload["T"])) \
@@ -260,10 +282,10 @@ def build_atlas_map(
     heat_group = folium.FeatureGroup(name="Heatmap", show=heat)
     heat_group.add_to(m)
     m.add_child(_AtlasLayer(payload, groups, heat_group.get_name()))
-    legend = [(TYPE_COLOURS.get(t, OTHER_COLOUR), TYPE_SYMBOLS.get(t, "•"), type_label(t), int(counts[i]))
+    legend = [(i, TYPE_COLOURS.get(t, OTHER_COLOUR), TYPE_SYMBOLS.get(t, "•"), type_label(t), int(counts[i]))
               for i, t in enumerate(EVENT_TYPES) if counts[i]]
     if counts[-1]:
-        legend.append((OTHER_COLOUR, "•", "Other", int(counts[-1])))
+        legend.append((len(EVENT_TYPES), OTHER_COLOUR, "•", "Other", int(counts[-1])))
     m.add_child(_Legend(legend))
     m.add_child(_Fullscreen())
 
@@ -289,10 +311,68 @@ def build_atlas_map(
             folium.PolyLine(ref, color=LINE_COLOUR, weight=2.5, opacity=0.9, dash_array="2 6").add_to(layer)
             layer.add_to(m)
     folium.LayerControl(collapsed=True).add_to(m)
-    if fit:
-        lats, lons = [p[0] for p in fit], [p[1] for p in fit]
-        m.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]], max_zoom=_FIT_MAX_ZOOM, padding=(20, 20))
+    if fit and viewport is None:
+        # The legend (bottom right) and the list of events in view (top right) are kept clear.
+        m.fit_bounds(_with_context(fit), max_zoom=_FIT_MAX_ZOOM, padding_top_left=(20, 50),
+                     padding_bottom_right=(200, 30 + 22 * len(legend)))
     return m
+
+
+def _with_context(points: list[tuple[float, float]]) -> list[list[float]]:
+    """The bounds of `points`, widened to MIN_FIT_SPAN degrees around their centre if narrower."""
+    lats, lons = [p[0] for p in points], [p[1] for p in points]
+    s, n, w, e = min(lats), max(lats), min(lons), max(lons)
+    if n - s < MIN_FIT_SPAN:
+        mid = (s + n) / 2
+        s, n = max(-85.0, mid - MIN_FIT_SPAN / 2), min(85.0, mid + MIN_FIT_SPAN / 2)
+    if e - w < 2 * MIN_FIT_SPAN:
+        mid = (w + e) / 2
+        w, e = max(-180.0, mid - MIN_FIT_SPAN), min(180.0, mid + MIN_FIT_SPAN)
+    return [[round(s, 5), round(w, 5)], [round(n, 5), round(e, 5)]]
+
+
+def view_command(from_day: int | None = None, to_day: int | None = None, trail_days: int = 0,
+                 selected: int | None = None) -> folium.FeatureGroup:
+    """What changes on the drawn map without reloading it, as a feature group for st_folium's
+    ``feature_group_to_add`` (evaluated in the map's page whenever it changes): the date window
+    (day numbers since 1970-01-01, both ends included; None: every day), the faded trail of
+    `trail_days` before it (playback), and the selected event (highlighted; centred when it was
+    chosen outside the map). See static/atlas-layer.js, eventAtlasApply."""
+    group = folium.FeatureGroup(name="View", control=False)
+    group.add_child(_ViewCommand({"from": from_day, "to": to_day, "trail": int(trail_days), "sel": selected}))
+    return group
+
+
+class _ViewCommand(MacroElement):
+    """Calls ``eventAtlasApply`` with the view command (numbers only; see :func:`view_command`)."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+eventAtlasApply({{ this.cmd_js }});
+{% endmacro %}"""
+    )
+
+    def __init__(self, cmd: dict):
+        super().__init__()
+        self._name = "ViewCommand"
+        if not all(v is None or isinstance(v, int) for v in cmd.values()):
+            raise ConfigurationError(f"view command values must be integers: {cmd!r}")
+        self.cmd_js = json.dumps(cmd, separators=(",", ":"))
+
+
+class _OutlinesOnly(folium.map.Layer):
+    """A base layer with no tiles: choosing it leaves the offline outlines and labels alone
+    (tiles, while they load, would cover them)."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+var {{ this.get_name() }} = L.layerGroup();
+{% endmacro %}"""
+    )
+
+    def __init__(self):
+        super().__init__(name="Outlines only (offline)", overlay=False, show=False)
+        self._name = "OutlinesOnly"
 
 
 class _AtlasLayer(JSCSSMixin, MacroElement):
@@ -337,13 +417,15 @@ eventAtlasLegend({{ this._parent.get_name() }}, {{ this.html_js }});
 {% endmacro %}"""
     )
 
-    def __init__(self, rows: list[tuple[str, str, str, int]]):
+    def __init__(self, rows: list[tuple[int, str, str, str, int]]):
         super().__init__()
         self._name = "Legend"
+        # Each row names its type's index (data-t): the date window updates the count (legend.js).
         html_rows = "".join(
-            f'<div><span style="color:{c};font-size:14px">●</span> <span style="color:{c}">{esc(sym)}</span> '
-            f"{esc(label)} <span style=\"color:#666\">({n})</span></div>"
-            for c, sym, label, n in rows
+            f'<div data-t="{i}"><span style="color:{c};font-size:14px" aria-hidden="true">●</span> '
+            f'<span style="color:{c}" aria-hidden="true">{esc(sym)}</span> '
+            f'{esc(label)} <span class="n" style="color:#595959">({n:,})</span></div>'
+            for i, c, sym, label, n in rows
         )
         self.html_js = js_string(inert(html_rows or "<div>No events</div>"))
 
@@ -364,16 +446,22 @@ eventAtlasFullscreen({{ this._parent.get_name() }});
 
 
 class _BaseLand(JSCSSMixin, MacroElement):
-    """Country polygons in a pane *below* the tiles: visible only where tiles are missing."""
+    """Country polygons and place labels in panes *below* the tiles: visible where tiles are
+    missing, or under the "Outlines only" base layer. `geojson` is the polygons themselves, or the
+    URL of a file {"land": polygons, "places": labels} (:func:`geo.dashboard.map.assets.install_base_map`:
+    the world's outlines are served once, not inside every map)."""
 
     default_js = [("event_atlas_base_land", f"{STATIC_URL}/base-land.js")]
     _template = Template(
         """{% macro script(this, kwargs) %}
-eventAtlasBaseLand({{ this._parent.get_name() }}, JSON.parse({{ this.data_js }}));
+eventAtlasBaseLand({{ this._parent.get_name() }}, JSON.parse({{ this.data_js }}), JSON.parse({{ this.labels_js }}));
 {% endmacro %}"""
     )
 
-    def __init__(self, geojson: dict):
+    def __init__(self, geojson: dict | str, labels: list):
         super().__init__()
         self._name = "BaseLand"
         self.data_js = js_string(json.dumps(geojson, separators=(",", ":")))
+        # [lat, lon, name, min_zoom]: names are HTML-escaped and made inert like every payload string.
+        self.labels_js = js_string(json.dumps([[la, lo, inert(esc(name)), int(z)] for la, lo, name, z in labels],
+                                              separators=(",", ":")))

@@ -246,7 +246,10 @@ def test_clusters_carry_a_count_label():
     html = m.get_root().render()
     assert "/event-atlas/atlas.css" in " ".join(asset_urls(m))  # the label's CSS, served locally (no CDN)
     assert ".event-atlas-count span" in STATIC["atlas.css"]
-    assert 'L.divIcon({className: "event-atlas-count", html: "<span>" + (n | 0) + "</span>"' in STATIC["atlas-layer.js"]
+    # digits only (numbers formatted with thousands separators) and the type ring (colours from the payload)
+    assert 'L.divIcon({className: "event-atlas-count", html: ring + "<span>" + fmt(c.n | 0) + "</span>"' \
+        in STATIC["atlas-layer.js"]
+    assert 'toLocaleString("en-US")' in STATIC["atlas-layer.js"] and "conic-gradient(" in STATIC["atlas-layer.js"]
     assert "labels.push({n: c.n" in STATIC["atlas-layer.js"] and "<img" not in html
     assert _payload_from_html(html)["lbl"] == LABEL_LIMIT
     assert remote_asset_urls(m) == []
