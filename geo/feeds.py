@@ -24,7 +24,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from . import settings
-from .errors import ArticleError, ConfigurationError, EventAtlasError, StoreError
+from .errors import ArticleError, EventAtlasError, StoreError
 from .formats import html_main_text
 from .http_client import FetchError, PoliteClient, Stopped, check_http_url
 from .model import Article
@@ -190,10 +190,7 @@ def decode_html(body: bytes, charset: str | None) -> tuple[str, str | None]:
 
 def make_client(timeout: float = 20.0, stop: threading.Event | None = None) -> PoliteClient:
     """The CLI's client: User-Agent and size cap from the settings, 1 request/s per host."""
-    try:
-        max_bytes = int(float(settings.get("feed_max_mb")) * 1_000_000)
-    except ValueError as exc:
-        raise ConfigurationError(f"EVENT_ATLAS_FEED_MAX_MB is not a number: {settings.get('feed_max_mb')!r}") from exc
+    max_bytes = int(settings.number("feed_max_mb") * 1_000_000)
     return PoliteClient(user_agent=settings.get("user_agent"), timeout=timeout, max_bytes=max_bytes, stop=stop)
 
 

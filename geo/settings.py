@@ -85,6 +85,15 @@ def get(name: str) -> str:
     return os.environ.get(s.env) or s.default
 
 
+def number(name: str) -> float:
+    """A numeric setting; ConfigurationError naming the variable and quoting the bad value."""
+    raw = get(name)
+    try:
+        return float(raw)
+    except ValueError:
+        raise ConfigurationError(f"{setting(name).env} must be a number, got {raw!r}") from None
+
+
 def is_on(value: str | None) -> bool:
     """Whether a flag setting's text means yes ("1", "true", "yes", "on", any case)."""
     return (value or "").strip().lower() in ("1", "true", "yes", "on")

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .. import settings
-from ..errors import ConfigurationError, EventAtlasError
+from ..errors import EventAtlasError
 
 
 class UploadError(EventAtlasError, ValueError):
@@ -21,11 +21,7 @@ class UploadError(EventAtlasError, ValueError):
 
 
 def _int_setting(name: str) -> int:
-    try:
-        return int(float(settings.get(name)))
-    except ValueError:
-        raise ConfigurationError(
-            f"{settings.setting(name).env} must be a number, got {settings.get(name)!r}") from None
+    return int(settings.number(name))
 
 
 @dataclass(frozen=True)

@@ -91,12 +91,7 @@ def place_from_location(location: Location, name: str) -> Place:
 
 def _cache_days() -> float | None:
     """EVENT_ATLAS_GEOCODE_CACHE_DAYS: how long an online answer is reused (0: forever)."""
-    try:
-        days = float(settings.get("geocode_cache_days"))
-    except ValueError:
-        raise ConfigurationError(
-            "EVENT_ATLAS_GEOCODE_CACHE_DAYS must be a number of days,"
-            f" got {settings.get('geocode_cache_days')!r}") from None
+    days = settings.number("geocode_cache_days")
     return days if days > 0 else None
 
 
@@ -122,12 +117,7 @@ def make_layered_geocoder(gazetteer: Gazetteer | None = None, *,
             if parts.scheme not in ("http", "https") or not parts.netloc:
                 raise ConfigurationError(f"EVENT_ATLAS_GEOCODER_URL must be an http(s) URL, got {url!r}")
             where = {"scheme": parts.scheme, "domain": parts.netloc + parts.path.rstrip("/")}
-        try:
-            timeout = float(settings.get("geocoder_timeout"))
-        except ValueError:
-            raise ConfigurationError(
-                "EVENT_ATLAS_GEOCODER_TIMEOUT must be a number of seconds,"
-                f" got {settings.get('geocoder_timeout')!r}") from None
+        timeout = settings.number("geocoder_timeout")
         online = OnlineGeocoder(make_online_geocoder(service, user_agent=settings.get("user_agent"), timeout=timeout,
                                                      error_wait_seconds=max(1.0, min(5.0, timeout)), **where),
                                 GeocodeCache(path, max_age_days=_cache_days()), service=service.casefold())

@@ -51,19 +51,6 @@ def test_date_slider_and_type_filter_narrow_the_events(app):
     assert shown_count(app) < in_may
 
 
-@pytest.fixture(scope="module")
-def built_db(tmp_path_factory):
-    """One bundled-data store shared by the tests below (building it runs spaCy)."""
-    db = tmp_path_factory.mktemp("db") / "events.db"
-    mp = pytest.MonkeyPatch()
-    mp.setenv("EVENT_ATLAS_DB", str(db))
-    at = AppTest.from_file(APP, default_timeout=600)
-    at.run()
-    assert not at.exception, at.exception
-    yield db
-    mp.undo()
-
-
 def _open(db, monkeypatch, **query) -> AppTest:
     monkeypatch.setenv("EVENT_ATLAS_DB", str(db))
     at = AppTest.from_file(APP, default_timeout=600)

@@ -13,18 +13,6 @@ from tests.ui.test_app import APP, shown_count, table
 from ui import keys
 
 
-@pytest.fixture(scope="module")
-def built_db(tmp_path_factory):
-    db = tmp_path_factory.mktemp("seat") / "events.db"
-    mp = pytest.MonkeyPatch()
-    mp.setenv("EVENT_ATLAS_DB", str(db))
-    at = AppTest.from_file(APP, default_timeout=600)
-    at.run()
-    assert not at.exception, at.exception
-    yield db
-    mp.undo()
-
-
 @pytest.fixture
 def copy_db(built_db, tmp_path):
     db = tmp_path / "copy.db"
